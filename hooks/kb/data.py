@@ -1,0 +1,225 @@
+"""Load and validate every data file once per build.
+
+Each `data/<name>.yml` has a JSON Schema `data/schemas/<name>.schema.json`
+(editors' IDEs use the same schemas). Beyond standard JSON Schema, the
+schemas use three keywords of ours, checked here:
+
+- ``x-unique-ids``: on a list of records, the name of the field that must be
+  unique (``"id"``);
+- ``x-ref``: the value must be the id of a record of another data file
+  (``"coalitions"``);
+- ``x-country``: the value must be an ISO 3166-1 alpha-2 country code.
+
+All problems of all files are collected and raised together as a `KbError`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .problems import KbError, Problem, field_path
+from .yamlfile import YamlDoc, load_yaml
+
+LANGS = ("fr", "en")
+LANG_NAMES = {"fr": "French", "en": "English"}
+
+
+@dataclass
+class Data:
+    """Every data file, validated: ``data["coalitions"]`` is the parsed YAML."""
+
+    files: dict[str, YamlDoc]
+
+    def __getitem__(self, name: str):
+        return self.files[name].data
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.files
+
+    def records(self, name: str) -> list[dict]:
+        """The list of records of a data file (its single top-level list)."""
+        data = self[name]
+        return data[records_key(data)]
+
+    def by_id(self, name: str) -> dict[str, dict]:
+        return {r["id"]: r for r in self.records(name)}
+
+
+def records_key(data: dict) -> str:
+    keys = [k for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return keys[0]
+
+
+@cache
+def countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to the locale library."""
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def _ids_of(doc: YamlDoc | None) -> set[str] | None:
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    try:
+        return {r["id"] for r in doc.data[records_key(doc.data)] if isinstance(r, dict) and "id" in r}
+    except (IndexError, KeyError, TypeError):
+        return set()
+
+
+def _make_validator_class(known_ids: dict[str, set[str] | None]):
+    def x_ref(validator, target, instance, schema):
+        ids = known_ids.get(target)
+        if ids is not None and isinstance(instance, str) and instance not in ids:
+            choices = ", ".join(sorted(ids)) or "(none)"
+            yield _Error("x-ref", f'"{instance}" is not the id of any record in data/{target}.yml; use one of: {choices}')
+
+    def x_country(validator, enabled, instance, schema):
+        if enabled and isinstance(instance, str) and instance not in countries():
+            yield _Error("x-country", f'"{instance}" is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. EC for Ecuador)')
+
+    def x_unique_ids(validator, key, instance, schema):
+        if not isinstance(instance, list):
+            return
+        first: dict[str, int] = {}
+        for i, item in enumerate(instance):
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                if item[key] in first:
+                    yield _Error(
+                        "x-unique-ids",
+                        f'the id "{item[key]}" is already used by record {first[item[key]]}; ids must be unique',
+                        path=(i, key),
+                    )
+                else:
+                    first[item[key]] = i
+
+    return validators.extend(
+        Draft202012Validator, {"x-ref": x_ref, "x-country": x_country, "x-unique-ids": x_unique_ids}
+    )
+
+
+def _Error(keyword: str, message: str, path=()) -> ValidationError:
+    """An error of one of our keywords, already in plain words."""
+    err = ValidationError(message, validator=keyword, path=path)
+    err._kb_plain = message
+    return err
+
+
+def _plain(error) -> tuple[tuple, str]:
+    """A jsonschema error in plain words: (field path, message)."""
+    path = tuple(error.absolute_path)
+    v = error.validator
+    if getattr(error, "_kb_plain", None):
+        return path, error._kb_plain
+    if v == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in error.validator_value if k not in present]
+        name = missing[0] if missing else "?"
+        if name in LANG_NAMES:
+            return (*path, name), f"the {LANG_NAMES[name]} text is missing; add `{name}: \"…\"`"
+        return (*path, name), f"the field `{name}` is missing; add it"
+    if v == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        name = extra[0] if extra else "?"
+        return (*path, name), f"unknown field `{name}` (check its spelling); allowed here: {', '.join(allowed)}"
+    if v == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        words = {
+            "string": "text in quotes",
+            "integer": "a whole number",
+            "number": "a number",
+            "array": "a list (lines starting with `- `)",
+            "object": "a set of fields (`key: value`)",
+            "boolean": "true or false",
+        }
+        want = " or ".join(words.get(e, e) for e in expected)
+        found = _describe(error.instance)
+        hint = ""
+        if expected == ["string"] and type(error.instance).__name__ in ("date", "datetime"):
+            hint = ' (write dates in quotes, e.g. "2021-06-30")'
+        return path, f"should be {want}, but is {found}{hint}"
+    if v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return path, f"{_describe(error.instance)} is not allowed here; use one of: {choices}"
+    if v == "pattern":
+        return path, f"{_describe(error.instance)} does not have the expected form ({error.schema.get('description') or error.validator_value})"
+    if v in ("minimum", "maximum"):
+        return path, f"{error.instance} is out of range ({v} {error.validator_value})"
+    if v == "minItems":
+        return path, f"the list needs at least {error.validator_value} item(s)"
+    if v == "minLength":
+        return path, "is empty; write the text"
+    if v == "format":
+        return path, f"{_describe(error.instance)} is not a valid {error.validator_value}"
+    return path, error.message
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return f"{value!r}"
+
+
+def load_data(data_dir: Path, root: Path | None = None) -> Data:
+    """Load and validate every ``*.yml`` of `data_dir`; raise `KbError` listing all problems."""
+    root = root or data_dir.parent
+    schema_dir = data_dir / "schemas"
+    problems: list[Problem] = []
+    docs: dict[str, YamlDoc | None] = {}
+    for path in sorted(data_dir.glob("*.yml")):
+        display = path.relative_to(root).as_posix()
+        doc, found = load_yaml(path, display)
+        problems += found
+        docs[path.stem] = doc
+        if not (schema_dir / f"{path.stem}.schema.json").exists():
+            problems.append(
+                Problem(display, None, "", f"no schema for this file: add data/schemas/{path.stem}.schema.json")
+            )
+    known_ids = {name: _ids_of(doc) for name, doc in docs.items()}
+    validator_class = _make_validator_class(known_ids)
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema, default_specification=DRAFT202012)) for name, schema in schemas.items()
+    )
+    for name, doc in docs.items():
+        schema = schemas.get(f"{name}.schema.json")
+        if doc is None or schema is None:
+            continue
+        for error in validator_class(schema, registry=registry).iter_errors(doc.data):
+            # report the deepest, most specific errors of a oneOf/anyOf
+            for err in _leaves(error):
+                path, message = _plain(err)
+                problems.append(doc.problem(path, message))
+    if problems:
+        raise KbError(problems)
+    return Data({name: doc for name, doc in docs.items() if doc is not None})
+
+
+def _leaves(error):
+    if error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+        depth = len(list(best.absolute_path))
+        return [e for e in error.context if len(list(e.absolute_path)) == depth][:3]
+    return [error]
+
+
+__all__ = ["Data", "load_data", "LANGS", "countries", "field_path"]

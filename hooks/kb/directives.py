@@ -1,0 +1,95 @@
+"""Directives: the small HTML comments through which a page asks for data.
+
+A directive stands alone on its line and reads as nothing on GitHub:
+
+    <!-- kb:coalitions -->
+    <!-- kb:references unwomen-2023 -->
+
+`expand()` replaces each one with Markdown rendered in the page's language.
+An unknown directive, or a directive whose argument is wrong, is a problem
+naming the page and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .data import Data
+from .problems import KbError, Problem
+
+DIRECTIVE = re.compile(r"^[ \t]*<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
+# Anything that looks like a directive but is not well-formed (e.g. "<!-- kb: x" or "kb:x>")
+ALMOST = re.compile(r"<!--\s*kb\s*:", re.IGNORECASE)
+
+
+@dataclass
+class Context:
+    data: Data
+    lang: str
+    page: str  # display path of the page, e.g. "content/fr/index.md"
+    url: str = ""  # the page's URL relative to its language root
+    line_offset: int = 0  # lines of the file before the Markdown body (front matter)
+
+
+class DirectiveError(Exception):
+    """Raised by a renderer for a wrong argument; becomes a Problem at the directive's line."""
+
+
+Renderer = Callable[[Context, list[str]], str]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def directive(name: str):
+    def register(fn: Renderer) -> Renderer:
+        RENDERERS[name] = fn
+        return fn
+
+    return register
+
+
+def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
+    """Replace every directive of `markdown`; return the new text and the problems found."""
+    problems: list[Problem] = []
+
+    def line_of(pos: int) -> int:
+        return markdown.count("\n", 0, pos) + 1 + ctx.line_offset
+
+    def replace(match: re.Match) -> str:
+        name, args = match["name"], match["args"].split()
+        renderer = RENDERERS.get(name)
+        if renderer is None:
+            known = ", ".join(f"kb:{n}" for n in sorted(RENDERERS))
+            problems.append(
+                Problem(ctx.page, line_of(match.start()), "", f'unknown directive "kb:{name}"; known directives: {known}')
+            )
+            return match[0]
+        try:
+            return renderer(ctx, args)
+        except DirectiveError as exc:
+            problems.append(Problem(ctx.page, line_of(match.start()), "", f"kb:{name}: {exc}"))
+            return match[0]
+
+    out = DIRECTIVE.sub(replace, markdown)
+    matched = {m.start() for m in DIRECTIVE.finditer(markdown)}
+    for m in ALMOST.finditer(markdown):
+        line_start = markdown.rfind("\n", 0, m.start()) + 1
+        if not any(line_start <= s <= m.start() for s in matched):
+            problems.append(
+                Problem(
+                    ctx.page,
+                    line_of(m.start()),
+                    "",
+                    "this looks like a directive but is not written as one: write it alone on its line, "
+                    "as <!-- kb:name -->",
+                )
+            )
+    return out, problems
+
+
+def expand_or_raise(markdown: str, ctx: Context) -> str:
+    out, problems = expand(markdown, ctx)
+    if problems:
+        raise KbError(problems)
+    return out

@@ -1,0 +1,51 @@
+"""Locale-aware formatting of numbers, dates and country names (Babel).
+
+No hand-written tables: French gets `1 250`, `45 %`, `29 octobre 2023`,
+`Équateur`; English gets `1,250`, `45%`, `29 October 2023`, `Ecuador`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal, format_percent
+
+# The site's English is British English: "29 October 2023".
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def _loc(lang: str) -> str:
+    return BABEL_LOCALES[lang]
+
+
+def number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=_loc(lang))
+
+
+def percent(value: float, lang: str) -> str:
+    """`value` is a percentage (45 means 45 %)."""
+    return format_percent(value / 100, locale=_loc(lang), decimal_quantization=False)
+
+
+def figure(value: float, unit: str, lang: str) -> str:
+    return percent(value, lang) if unit == "percent" else number(value, lang)
+
+
+def iso_date(text: str, lang: str) -> str:
+    """Format "2021", "2021-06" or "2021-06-30" at the precision given."""
+    parts = [int(p) for p in str(text).split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return _format_date(date(parts[0], parts[1], 1), "LLLL y", locale=_loc(lang))
+    return _format_date(date(*parts), "long", locale=_loc(lang))
+
+
+def month_name(month: int, lang: str) -> str:
+    return _format_date(date(2000, month, 1), "LLLL", locale=_loc(lang))
+
+
+def country(code: str, lang: str) -> str:
+    return Locale.parse(_loc(lang)).territories[code]

@@ -1,0 +1,48 @@
+"""Problems found in editors' input, reported together and in plain words.
+
+Every check of the knowledge base collects `Problem`s instead of stopping at
+the first one, so that an editor can fix a file in one pass. A `KbError`
+carries all of them; the MkDocs adapter prints them and stops the build
+without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str  # path relative to the project root, e.g. "data/coalitions.yml"
+    line: int | None  # 1-based line, or None when the whole file is concerned
+    field: str  # dotted path of the field, e.g. "coalitions[2].name.en", or ""
+    message: str  # plain words: what is wrong and how to fix it
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class KbError(Exception):
+    """One or more problems that stop the build."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        head = "1 problem to fix:" if count == 1 else f"{count} problems to fix:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+def field_path(parts) -> str:
+    """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[2].name.en'."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,66 @@
+"""Shared fixtures: the real site, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+LANGS = ("fr", "en")
+
+
+def build(project: Path, out: Path) -> subprocess.CompletedProcess:
+    """Run a strict build of `project` into `out` (a separate process, as an editor would)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs, for tests that change them."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "content", "data", "hooks", "overrides"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = build(ROOT, out)
+    assert result.returncode == 0, f"the site does not build:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def pages(site: Path, lang: str) -> set[str]:
+    """Relative paths of the HTML pages of one language (404 included)."""
+    root = site if lang == "fr" else site / lang
+    found = set()
+    for path in root.rglob("*.html"):
+        rel = path.relative_to(root).as_posix()
+        if lang == "fr" and any(rel.startswith(f"{other}/") for other in LANGS if other != "fr"):
+            continue
+        if rel.startswith("assets/"):
+            continue
+        found.add(rel)
+    return found

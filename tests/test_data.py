@@ -1,0 +1,125 @@
+"""Unit tests: loading and validating data files, with editors' mistakes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.data import load_data
+from kb.problems import KbError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD = """\
+coalitions:
+  - id: gender-based-violence
+    kind: action-coalition
+    name: {fr: "Violence sexiste", en: "Gender-Based Violence"}
+    sources: [gef-2021]
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A data folder with the real schemas, bibliography and labels, and a small coalitions file."""
+    d = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "schemas", d / "schemas")
+    for name in ("bibliography.yml", "labels.yml"):
+        shutil.copy2(ROOT / "data" / name, d / name)
+    (d / "coalitions.yml").write_text(GOOD, encoding="utf-8")
+    return d
+
+
+def problems_of(data_dir: Path, text: str | None = None, name: str = "coalitions.yml") -> list[str]:
+    if text is not None:
+        (data_dir / name).write_text(text, encoding="utf-8")
+    with pytest.raises(KbError) as info:
+        load_data(data_dir, data_dir.parent)
+    return [str(p) for p in info.value.problems]
+
+
+def test_real_data_is_valid():
+    data = load_data(ROOT / "data", ROOT)
+    assert len(data.records("coalitions")) == 7
+
+
+def test_good_file_loads(data_dir):
+    data = load_data(data_dir, data_dir.parent)
+    assert data.records("coalitions")[0]["name"]["en"] == "Gender-Based Violence"
+
+
+def test_malformed_yaml_names_file_and_line(data_dir):
+    text = GOOD.replace('name: {fr: "Violence sexiste", en:', 'name: {fr: "Violence sexiste" en:')
+    [problem] = problems_of(data_dir, text)
+    assert problem.startswith("data/coalitions.yml:4:")
+    assert "not valid YAML" in problem
+
+
+def test_schema_violation_names_file_line_and_field(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace("kind: action-coalition", "kind: coalition"))
+    assert problem.startswith("data/coalitions.yml:3: coalitions[0].kind:")
+    assert "use one of: action-coalition, compact" in problem
+
+
+def test_wrong_type_is_explained(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace("sources: [gef-2021]", "sources: gef-2021"))
+    assert problem == (
+        'data/coalitions.yml:5: coalitions[0].sources: should be a list (lines starting with `- `), but is "gef-2021"'
+    )
+
+
+def test_missing_translation_names_the_language(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace(', en: "Gender-Based Violence"', ""))
+    assert problem == (
+        'data/coalitions.yml:4: coalitions[0].name.en: the English text is missing; add `en: "…"`'
+    )
+
+
+def test_duplicate_id(data_dir):
+    text = GOOD + GOOD.split("\n", 1)[1]
+    [problem] = problems_of(data_dir, text)
+    assert problem.startswith("data/coalitions.yml:6: coalitions[1].id:")
+    assert 'the id "gender-based-violence" is already used by record 0' in problem
+
+
+def test_duplicate_key(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace("    sources:", "    kind: compact\n    sources:"))
+    assert problem.startswith("data/coalitions.yml:5: coalitions[0].kind: this field is written twice")
+
+
+def test_unknown_reference(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace("[gef-2021]", "[gef-2020]"))
+    assert problem.startswith("data/coalitions.yml:5: coalitions[0].sources[0]:")
+    assert '"gef-2020" is not the id of any record in data/bibliography.yml' in problem
+
+
+def test_unknown_field_and_date_without_quotes(data_dir):
+    problems = problems_of(data_dir, GOOD + "    launched: 2021-06-30\n")
+    assert problems == [
+        "data/coalitions.yml:6: coalitions[0].launched: unknown field `launched` (check its spelling); "
+        "allowed here: id, kind, name, sources"
+    ]
+
+
+def test_several_problems_in_several_files_are_reported_together(data_dir):
+    (data_dir / "coalitions.yml").write_text(
+        GOOD.replace("kind: action-coalition", "kind: coalition").replace(', en: "Gender-Based Violence"', ""),
+        encoding="utf-8",
+    )
+    (data_dir / "labels.yml").write_text("labels:\n  source: {fr: Source}\n", encoding="utf-8")
+    (data_dir / "stray.yml").write_text("a: 1\n", encoding="utf-8")
+    problems = problems_of(data_dir)
+    assert len(problems) == 4, problems
+    assert any(p.startswith("data/coalitions.yml:3: coalitions[0].kind:") for p in problems)
+    assert any(p.startswith("data/coalitions.yml:4: coalitions[0].name.en:") for p in problems)
+    assert any(p.startswith("data/labels.yml:2: labels.source.en:") for p in problems)
+    assert "data/stray.yml: no schema for this file: add data/schemas/stray.schema.json" in problems
+
+
+def test_report_is_plain_words():
+    from kb.problems import Problem
+
+    err = KbError([Problem("data/x.yml", 3, "a.b", "is wrong"), Problem("data/x.yml", 1, "", "bad")])
+    assert err.report() == "2 problems to fix:\n  - data/x.yml:1: bad\n  - data/x.yml:3: a.b: is wrong"
