@@ -15,10 +15,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import render, search  # noqa: E402
+from kb import pages, render, search  # noqa: E402
 from kb.data import Data, load_data  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class State:
     data: Data | None = None
+    generated: dict[str, File] = {}  # src_uri -> generated file, current language
     problems: list[Problem] = []
     default_404: bytes | None = None
 
@@ -54,6 +57,66 @@ def on_config(config):
     return config
 
 
+def _generated_file(config, lang: str, path: str, content: str | None) -> File:
+    """A page that exists only in memory, placed where mkdocs-static-i18n puts that language's pages."""
+    i18n = _i18n(config)
+    # NOT_IN_NAV: MkDocs must not report them as missing from `nav`; on_nav places them.
+    file = File.generated(config, f"{lang}/{path}", content=content or "", inclusion=InclusionLevel.NOT_IN_NAV)
+    dest = file.dest_uri
+    if lang == i18n.default_language:
+        dest = dest.removeprefix(f"{lang}/")
+    file.dest_uri = dest
+    file.url = file._get_url()
+    file.abs_dest_path = str(Path(config.site_dir) / dest)
+    return file
+
+
+@event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
+def on_files(files, config):
+    i18n = _i18n(config)
+    lang = _lang(config)
+    State.generated = {}
+    for page in pages.generated_pages(Context(State.data, lang, "")):
+        file = _generated_file(config, lang, page.path, page.markdown)
+        # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
+        file.locale = file.localization = file.locale_alternate_of = lang
+        file.norm_src_uri = page.path
+        file.alternates = {
+            other: (file if other == lang else _generated_file(config, other, page.path, None))
+            for other in i18n.build_languages
+        }
+        file.kb_generated = page
+        files.append(file)
+        State.generated[file.src_uri] = file
+        i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+    return files
+
+
+@event_priority(-150)
+def on_nav(nav, config, files):
+    """Put each generated page in the navigation, right after the page that lists its records."""
+    lang = _lang(config)
+    by_index: dict[str, list[File]] = {}
+    for file in State.generated.values():
+        by_index.setdefault(f"{lang}/{file.kb_generated.index}", []).append(file)
+    for item in list(nav.pages):
+        extra = by_index.pop(item.file.src_uri, [])
+        if not extra:
+            continue
+        siblings = item.parent.children if item.parent else nav.items
+        at = siblings.index(item) + 1
+        new_pages = [Page(f.kb_generated.title, f, config) for f in extra]
+        for page in new_pages:
+            page.parent = item.parent
+        siblings[at:at] = new_pages
+        flat = nav.pages.index(item) + 1
+        nav.pages[flat:flat] = new_pages
+    # a listing page not in the navigation: its generated pages are still built and searchable
+    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None]):
+        page.previous_page, page.next_page = before, after
+    return nav
+
+
 def on_page_markdown(markdown, page, config, files):
     lang = _lang(config)
     display = f"content/{page.file.src_uri}"
@@ -70,6 +133,7 @@ def on_page_markdown(markdown, page, config, files):
             problems.append(Problem(display, 1, "sources", f"unknown source id(s) {', '.join(map(str, bad))}; use: {', '.join(sorted(known))}"))
         else:
             out += render.page_sources(src_ids, ctx)
+    out += render.abbreviations(ctx)
     State.problems += problems
     return out
 

@@ -37,10 +37,9 @@ def test_coalitions_in_each_language(data):
 def test_unknown_directive_names_page_and_line(data):
     text = "# Title\n\nSome text\n<!-- kb:colalitions -->\n"
     out, problems = expand(text, ctx(data))
-    assert [str(p) for p in problems] == [
-        'content/fr/test.md:4: unknown directive "kb:colalitions"; known directives: '
-        "kb:coalitions, kb:references, kb:sources"
-    ]
+    [problem] = [str(p) for p in problems]
+    assert problem.startswith('content/fr/test.md:4: unknown directive "kb:colalitions"; known directives: ')
+    assert "kb:coalitions," in problem
 
 
 def test_malformed_directive_is_reported(data):

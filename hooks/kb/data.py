@@ -33,6 +33,10 @@ LANGS = ("fr", "en")
 LANG_NAMES = {"fr": "French", "en": "English"}
 
 
+class MissingData(LookupError):
+    """A data file that a page or a renderer needs does not exist."""
+
+
 @dataclass
 class Data:
     """Every data file, validated: ``data["coalitions"]`` is the parsed YAML."""
@@ -40,6 +44,8 @@ class Data:
     files: dict[str, YamlDoc]
 
     def __getitem__(self, name: str):
+        if name not in self.files:
+            raise MissingData(name)
         return self.files[name].data
 
     def __contains__(self, name: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .data import Data
+from .data import Data, MissingData
 from .problems import KbError, Problem
 
 DIRECTIVE = re.compile(r"^[ \t]*<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
@@ -69,6 +69,11 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
             return renderer(ctx, args)
         except DirectiveError as exc:
             problems.append(Problem(ctx.page, line_of(match.start()), "", f"kb:{name}: {exc}"))
+            return match[0]
+        except MissingData as exc:
+            problems.append(
+                Problem(ctx.page, line_of(match.start()), "", f"kb:{name} needs data/{exc.args[0]}.yml, which does not exist")
+            )
             return match[0]
 
     out = DIRECTIVE.sub(replace, markdown)
