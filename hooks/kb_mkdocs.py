@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import pages, render, search  # noqa: E402
+from kb import charts, pages, render, search  # noqa: E402
 from kb.data import Data, load_data  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -89,6 +89,10 @@ def on_files(files, config):
         files.append(file)
         State.generated[file.src_uri] = file
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+    # charts: SVG rendered from the data in this language (cached by content hash)
+    for chart in charts.all_charts(State.data, lang):
+        svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
+        files.append(File.generated(config, render.chart_path(chart.name, lang), content=svg))
     return files
 
 

@@ -152,6 +152,8 @@ def _plain(error) -> tuple[tuple, str]:
         hint = ""
         if expected == ["string"] and type(error.instance).__name__ in ("date", "datetime"):
             hint = ' (write dates in quotes, e.g. "2021-06-30")'
+        if expected == ["string"] and isinstance(error.instance, bool):
+            hint = ' (YAML reads NO, YES, ON, OFF as true/false: write them in quotes, e.g. "NO" for Norway)'
         return path, f"should be {want}, but is {found}{hint}"
     if v == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)

@@ -334,3 +334,42 @@ def abbreviations(ctx: Context) -> str:
             title = term["term"][ctx.lang].replace("]", "")
             lines.append(f"*[{term['abbr'][ctx.lang]}]: {esc(title)}")
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+# --- Charts ------------------------------------------------------------------
+
+
+def chart_path(name: str, lang: str) -> str:
+    """Where a chart's SVG lives, relative to the site root."""
+    return f"assets/charts/{name}.{lang}.svg"
+
+
+@directive("chart")
+def chart(ctx: Context, args: list[str]) -> str:
+    """<!-- kb:chart c189-by-year -->: the chart, its caption, a text alternative and its data table."""
+    from . import charts
+
+    if len(args) != 1 or args[0] not in charts.CHARTS:
+        raise DirectiveError(f"needs the name of one chart: one of {', '.join(sorted(charts.CHARTS))}")
+    made = charts.CHARTS[args[0]](ctx.data, ctx.lang)
+    if made is None:
+        raise DirectiveError(f"the data for the chart {args[0]} is missing")
+    depth = len(ctx.page.removeprefix("content/").split("/")) - 1
+    src = "../" * depth + chart_path(made.name, ctx.lang)
+    alt = esc(made.alt).replace("[", "(").replace("]", ")")
+    caption = esc(made.spec["description"])
+    rows = [[esc(c) for c in row] for row in made.rows]
+    lines = [
+        f'<figure class="kb-chart" markdown="1">',
+        "",
+        f"![{alt}]({src})",
+        "",
+        f"<figcaption>{caption}</figcaption>",
+        "</figure>",
+        "",
+        f'<p class="kb-chart__table-title"><strong>{label(ctx, "chart_data")}</strong></p>',
+        "",
+        *table([esc(h) for h in made.headers], rows),
+        "",
+    ]
+    return "\n".join(lines)
