@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import locale
 from .data import Data
+from .render import plain
 
 D3_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 PALETTE = ["#5e35b1", "#d81b60", "#00897b", "#f4511e", "#3949ab"]
@@ -32,7 +33,7 @@ class Chart:
 
 
 def _label(data: Data, key: str, lang: str) -> str:
-    return data["labels"]["labels"][key][lang]
+    return plain(data["labels"]["labels"][key], lang)
 
 
 def _base(title: str) -> dict:
@@ -80,10 +81,10 @@ def collectives_membership(data: Data, lang: str) -> Chart | None:
         return None
     values, rows = [], []
     for c in data.records("collectives"):
-        name = c.get("acronym") or c["name"][lang]
+        name = c.get("acronym") or plain(c["name"], lang)
         for m in c.get("membership", []):
             values.append({"date": m["date"], "members": m["count"], "collective": name})
-            rows.append([c["name"][lang], locale.iso_date(m["date"], lang), locale.number(m["count"], lang)])
+            rows.append([plain(c["name"], lang), locale.iso_date(m["date"], lang), locale.number(m["count"], lang)])
     if not values:
         return None
     title = _label(data, "chart_membership", lang)
@@ -114,11 +115,11 @@ def results_2017(data: Data, lang: str) -> Chart | None:
         for i in area["indicators"]:
             if i["unit"] != "count":
                 continue
-            label = i["label"][lang].replace("*", "")
+            label = plain(i["label"], lang).replace("*", "")
             short = label if len(label) <= 38 else label[:36].rsplit(" ", 1)[0] + "…"
             values.append({"indicator": f"{area['number']}. {short}", "value": i["value"],
-                           "area": f"{area['number']}. {area['title'][lang]}"})
-            rows.append([f"{area['number']}. {area['title'][lang]}", label, locale.number(i["value"], lang)])
+                           "area": f"{area['number']}. {plain(area['title'], lang)}"})
+            rows.append([f"{area['number']}. {plain(area['title'], lang)}", label, locale.number(i["value"], lang)])
     title = _label(data, "chart_results", lang)
     spec = {
         **_base(title),

@@ -128,6 +128,8 @@ def _plain(error) -> tuple[tuple, str]:
         present = error.instance if isinstance(error.instance, dict) else {}
         missing = [k for k in error.validator_value if k not in present]
         name = missing[0] if missing else "?"
+        if name == "fr":
+            return (*path, name), 'the French text is missing (French is the source language); add `fr: "…"`'
         if name in LANG_NAMES:
             return (*path, name), f"the {LANG_NAMES[name]} text is missing; add `{name}: \"…\"`"
         return (*path, name), f"the field `{name}` is missing; add it"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import re
+
 import yaml
 
 from . import render
@@ -50,11 +52,14 @@ GENERATORS = (
 class GeneratedPage:
     path: str  # relative to the language root, e.g. "menengage/annual-summary-2017/regions/africa.md"
     index: str  # the listing page it follows in the navigation
-    title: str  # plain text
+    title: str  # HTML-escaped text
     markdown: str  # with front matter
 
 
 def _plain(text: str) -> str:
+    """Markdown to plain text, for a meta description: links keep their text, emphasis marks go."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
     return text.replace("*", "").replace("_", " ").strip()
 
 
@@ -64,9 +69,9 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
         if gen.dataset not in ctx.data:
             continue
         for record in ctx.data.records(gen.dataset):
-            name = record["name"][ctx.lang]
+            name = render.plain(record["name"], ctx.lang)
             acronym = f" ({record['acronym']})" if record.get("acronym") else ""
-            summary = _plain(record["summary"][ctx.lang])
+            summary = _plain(render.plain(record["summary"], ctx.lang))
             description = summary if len(summary) <= 155 else summary[:152].rsplit(" ", 1)[0] + "…"
             front = yaml.safe_dump(
                 {"description": description, "sources": list(gen.sources), "generated_from": f"data/{gen.dataset}.yml"},
@@ -79,7 +84,8 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
                 GeneratedPage(
                     path=f"{gen.folder}/{record['id']}.md",
                     index=gen.index,
-                    title=f"{name}{acronym}",
+                    # the theme prints navigation titles as HTML: escape them like any data
+                    title=render.esc(f"{name}{acronym}"),
                     markdown=f"---\n{front}---\n\n" + "\n".join(body),
                 )
             )
