@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test unit clean
+.PHONY: serve build test clean translations translations-done
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,27 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --clean
 
-## test: every test (unit, whole build)
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The browser tests drive Debian's Chromium; install it if it is missing
+# (as root, or with sudo).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+## test: every test (unit, whole build, browser)
+test: $(STAMP) $(CHROMIUM)
+	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:
 	rm -rf site .pytest_cache
+
+## translations: status of every page and data field (STRICT=1 fails if anything is pending)
+translations: $(STAMP)
+	cd hooks && ../$(BIN)/python -m kb.translations report $(if $(STRICT),--strict)
+
+## translations-done: record that a translation is up to date, e.g. make translations-done PAGE=content/en/about.md
+translations-done: $(STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make translations-done PAGE=content/en/path/to/page.md"; exit 2; }
+	cd hooks && ../$(BIN)/python -m kb.translations done $(addprefix ../,$(PAGE))

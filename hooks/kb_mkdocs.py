@@ -9,9 +9,11 @@ build, including each rebuild of `mkdocs serve`).
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -20,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, pages, render, search  # noqa: E402
+from kb import charts, export, pages, render, search, translations  # noqa: E402
 from kb.data import Data, load_data  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -81,14 +83,21 @@ def on_files(files, config):
         # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
         file.locale = file.localization = file.locale_alternate_of = lang
         file.norm_src_uri = page.path
-        file.alternates = {
-            other: (file if other == lang else _generated_file(config, other, page.path, None))
-            for other in i18n.build_languages
-        }
+        file.alternates = {other: file for other in i18n.build_languages}
+        for other in i18n.build_languages:
+            if other != lang:
+                file.alternates[other] = _generated_file(config, other, page.path, None)
+                file.alternates[other].locale = other
         file.kb_generated = page
+        file.generated_by = "kb"  # not in Git: "last updated" falls back to the build date
         files.append(file)
         State.generated[file.src_uri] = file
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+    # open data: every data file as JSON and CSV
+    for name in export.published(State.data):
+        files.append(File.generated(config, export.download_path(name, "json"), content=export.to_json(State.data, name)))
+        files.append(File.generated(config, export.download_path(name, "csv"), content=export.to_csv(State.data, name)))
+    files.append(File.generated(config, "assets/stylesheets/kb-timeline.css", content=render.timeline_css(State.data)))
     # charts: SVG rendered from the data in this language (cached by content hash)
     for chart in charts.all_charts(State.data, lang):
         svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
@@ -136,10 +145,38 @@ def on_page_markdown(markdown, page, config, files):
         if bad:
             problems.append(Problem(display, 1, "sources", f"unknown source id(s) {', '.join(map(str, bad))}; use: {', '.join(sorted(known))}"))
         else:
-            out += render.page_sources(src_ids, ctx)
+            updated = page.meta.pop("git_revision_date_localized_raw_iso_date", None)
+            # Material would print its own, unlabelled date: we print ours in the sources box
+            for key in [k for k in page.meta if k.startswith("git_revision_date_localized")]:
+                del page.meta[key]
+            out += render.page_sources(src_ids, ctx, updated)
     out += render.abbreviations(ctx)
+    out = _translation_notice(out, page, config, ctx)
     State.problems += problems
     return out
+
+
+def _translation_notice(markdown, page, config, ctx):
+    """Missing translation: the original under a notice; outdated: a notice linking to the original."""
+    if getattr(page.file, "kb_generated", None) or not hasattr(page.file, "locale"):
+        return markdown
+    lang = ctx.lang
+    rel = page.file.norm_src_uri
+    if page.file.locale != lang:
+        state, original_lang = "missing", page.file.locale
+    else:
+        state, original_lang = translations.page_state(ROOT / "content", rel, lang), translations.SOURCE
+    if state not in ("missing", "outdated"):
+        return markdown
+    i18n = _i18n(config)
+    original = rel.removesuffix(".md").removesuffix("index").rstrip("/")
+    original = (original + "/") if original else ""
+    if original_lang != i18n.default_language:
+        original = f"{original_lang}/{original}"
+    here = page.file.url.rstrip("/")
+    up = "../" * (here.count("/") + 1) if here and here != "." else ""
+    page.meta["kb_translation"] = state
+    return render.translation_notice(ctx, markdown, state, up + original, original_lang)
 
 
 def _front_matter_lines(page, markdown: str) -> int:
@@ -147,6 +184,18 @@ def _front_matter_lines(page, markdown: str) -> int:
     source = page.file.content_string
     start = source.find(markdown[:200]) if markdown else -1
     return source.count("\n", 0, start) if start > 0 else 0
+
+
+def on_page_context(context, page, config, nav):
+    # Material prints the description into attributes without escaping it
+    if isinstance(page.meta.get("description"), str):
+        page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
+    # an untranslated page shown in another language points search engines to its original
+    if page.meta.get("kb_translation") == "missing" and config.site_url:
+        alternate = page.file.alternates.get(page.file.locale) if hasattr(page.file, "alternates") else None
+        if alternate is not None:
+            page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
+    return context
 
 
 def on_env(env, config, files):
@@ -157,11 +206,41 @@ def on_env(env, config, files):
     return env
 
 
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def _name_search_dialog(output: str, config) -> str:
+    """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
+    name = render.esc(State.data["labels"]["labels"]["search"][_lang(config)])
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
+
+
+def on_post_page(output, page, config):
+    return _name_search_dialog(output, config)
+
+
+def on_pre_template(template, template_name, config):
+    # The plugin points the language switcher at the translation of the last
+    # page built; on the 404 page it must lead to each language's home.
+    if template_name == "404.html":
+        base = urlsplit(config.site_url or "/").path.rstrip("/")
+        homes = [
+            {"name": lang.name, "link": f"{base}{lang.link}", "lang": lang.locale}
+            for lang in _i18n(config).config.languages
+            if lang.build
+        ]
+        # the plugin sets it as an attribute of `extra` (which Jinja reads first) per page
+        config.extra.alternate = homes
+        config.extra["alternate"] = homes
+    return template
+
+
 def on_post_template(output, template_name, config):
     # Each language's build renders the theme's 404.html to the site root; the
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
+    output = _name_search_dialog(output, config)
     i18n = _i18n(config)
     if i18n.is_default_language_build:
         State.default_404 = output

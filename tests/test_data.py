@@ -70,11 +70,21 @@ def test_wrong_type_is_explained(data_dir):
     )
 
 
-def test_missing_translation_names_the_language(data_dir):
-    [problem] = problems_of(data_dir, GOOD.replace(', en: "Gender-Based Violence"', ""))
+def test_missing_source_text_names_the_language(data_dir):
+    [problem] = problems_of(data_dir, GOOD.replace('{fr: "Violence sexiste", ', "{"))
     assert problem == (
-        'data/coalitions.yml:4: coalitions[0].name.en: the English text is missing; add `en: "…"`'
+        'data/coalitions.yml:4: coalitions[0].name.fr: the French text is missing (French is the source language); '
+        'add `fr: "…"`'
     )
+
+
+def test_missing_english_text_is_not_an_error_but_is_listed(data_dir):
+    from kb.translations import data_statuses
+
+    (data_dir / "coalitions.yml").write_text(GOOD.replace(', en: "Gender-Based Violence"', ""), encoding="utf-8")
+    data = load_data(data_dir, data_dir.parent)
+    [status] = [s for s in data_statuses(data) if s.path == "data/coalitions.yml"]
+    assert (status.state, status.lang, status.field, status.line) == ("missing", "en", "coalitions[0].name", 4)
 
 
 def test_duplicate_id(data_dir):
@@ -105,16 +115,16 @@ def test_unknown_field_and_date_without_quotes(data_dir):
 
 def test_several_problems_in_several_files_are_reported_together(data_dir):
     (data_dir / "coalitions.yml").write_text(
-        GOOD.replace("kind: action-coalition", "kind: coalition").replace(', en: "Gender-Based Violence"', ""),
+        GOOD.replace("kind: action-coalition", "kind: coalition").replace('{fr: "Violence sexiste", ', "{"),
         encoding="utf-8",
     )
-    (data_dir / "labels.yml").write_text("labels:\n  source: {fr: Source}\n", encoding="utf-8")
+    (data_dir / "labels.yml").write_text("labels:\n  source: {en: Source}\n", encoding="utf-8")
     (data_dir / "stray.yml").write_text("a: 1\n", encoding="utf-8")
     problems = problems_of(data_dir)
     assert len(problems) == 4, problems
     assert any(p.startswith("data/coalitions.yml:3: coalitions[0].kind:") for p in problems)
-    assert any(p.startswith("data/coalitions.yml:4: coalitions[0].name.en:") for p in problems)
-    assert any(p.startswith("data/labels.yml:2: labels.source.en:") for p in problems)
+    assert any(p.startswith("data/coalitions.yml:4: coalitions[0].name.fr:") for p in problems)
+    assert any(p.startswith("data/labels.yml:2: labels.source.fr:") for p in problems)
     assert "data/stray.yml: no schema for this file: add data/schemas/stray.schema.json" in problems
 
 
@@ -123,3 +133,34 @@ def test_report_is_plain_words():
 
     err = KbError([Problem("data/x.yml", 3, "a.b", "is wrong"), Problem("data/x.yml", 1, "", "bad")])
     assert err.report() == "2 problems to fix:\n  - data/x.yml:1: bad\n  - data/x.yml:3: a.b: is wrong"
+
+
+def test_unknown_coalition_and_unknown_country_are_reported_together(data_dir):
+    (data_dir / "collectives.yml").write_text(
+        "collectives:\n"
+        "  - id: test-collective\n"
+        '    name: {fr: "Collectif", en: "Collective"}\n'
+        "    coalitions: [gender-based-violense]\n"
+        '    summary: {fr: "Résumé", en: "Summary"}\n',
+        encoding="utf-8",
+    )
+    (data_dir / "calendar-2017.yml").write_text(
+        'events:\n  - month: 13\n    title: {fr: "Réunion", en: "Meeting"}\n    country: XX\n', encoding="utf-8"
+    )
+    problems = problems_of(data_dir)
+    assert any(
+        p.startswith("data/collectives.yml:4: collectives[0].coalitions[0]:")
+        and '"gender-based-violense" is not the id of any record in data/coalitions.yml' in p
+        for p in problems
+    ), problems
+    assert any(p.startswith("data/calendar-2017.yml:4: events[0].country:") and "ISO 3166-1" in p for p in problems)
+    assert any(p.startswith("data/calendar-2017.yml:2: events[0].month:") and "out of range" in p for p in problems)
+
+
+def test_norway_problem_gets_a_hint(data_dir):
+    (data_dir / "calendar-2017.yml").write_text(
+        'events:\n  - month: 2\n    title: {fr: "Réunion", en: "Meeting"}\n    country: NO\n', encoding="utf-8"
+    )
+    [problem] = problems_of(data_dir)
+    assert problem.startswith("data/calendar-2017.yml:4: events[0].country: should be text in quotes")
+    assert '"NO" for Norway' in problem

@@ -19,8 +19,15 @@ def esc(text) -> str:
 
 
 def t(field: dict, lang: str) -> str:
-    """The text of a bilingual field in `lang`, escaped."""
-    return esc(field[lang])
+    """The text of a bilingual field in `lang`, escaped; the French text, marked as French, if not translated yet."""
+    if field.get(lang):
+        return esc(field[lang])
+    return f'<span lang="fr">{esc(field["fr"])}</span>'
+
+
+def plain(field: dict, lang: str) -> str:
+    """The unescaped text of a bilingual field in `lang`, or in French if not translated yet."""
+    return field.get(lang) or field["fr"]
 
 
 def label(ctx: Context, key: str) -> str:
@@ -35,6 +42,19 @@ def cell(text: str) -> str:
 def colon(lang: str) -> str:
     """A colon with French spacing (no-break space before it) or English spacing."""
     return "\u00a0:" if lang == "fr" else ":"
+
+
+def rel_root(ctx: Context) -> str:
+    """The relative path from the page to the site root ("../../"), for assets."""
+    return "../" * (len(ctx.page.removeprefix("content/").split("/")) - 1)
+
+
+def downloads(ctx: Context, name: str) -> str:
+    """The line under a rendered dataset: download it as CSV or JSON."""
+    from .export import download_path
+
+    links = " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
+    return f'\n\n<p class="kb-download" markdown="span">{label(ctx, "download_data")}{colon(ctx.lang)} {links} — [{label(ctx, "about_open_data")}]({rel_root(ctx)}{ctx.lang}/open-data.md)</p>\n'
 
 
 def no_args(args: list[str]) -> None:
@@ -58,7 +78,7 @@ def coalitions(ctx: Context, args: list[str]) -> str:
     sep = colon(ctx.lang)
     lines += [f"{label(ctx, 'and_the_compact')}{sep} **{t(c['name'], ctx.lang)}**" for c in compacts]
     lines += ["", "</div>"]
-    return "\n".join(lines)
+    return ("\n".join(lines)) + downloads(ctx, "coalitions")
 
 
 # --- Bibliography ----------------------------------------------------------
@@ -102,7 +122,7 @@ def references(ctx: Context, args: list[str]) -> str:
     cited = [d for d in ctx.data.records("bibliography") if args[0] in d.get("cited_by", [])]
     if not cited:
         raise DirectiveError(f'no document in data/bibliography.yml has "cited_by: [{args[0]}]"')
-    return "\n".join(f"1. {citation(d, ctx)}" for d in cited)
+    return ("\n".join(f"1. {citation(d, ctx)}" for d in cited)) + downloads(ctx, "bibliography")
 
 
 @directive("sources")
@@ -114,7 +134,7 @@ def sources(ctx: Context, args: list[str]) -> str:
     )
 
 
-def page_sources(source_ids: list[str], ctx: Context) -> str:
+def page_sources(source_ids: list[str], ctx: Context, updated: str | None = None) -> str:
     """The citation block appended to every page, from its front matter `sources:`."""
     docs = ctx.data.by_id("bibliography")
     key = "source" if len(source_ids) == 1 else "sources"
@@ -123,7 +143,17 @@ def page_sources(source_ids: list[str], ctx: Context) -> str:
     return (
         f'\n\n<aside class="kb-sources" markdown="1">\n'
         f'<p class="kb-sources__title"><strong>{label(ctx, key)}{sep}</strong></p>\n'
-        f"<ul>{items}</ul>\n</aside>\n"
+        f"<ul>{items}</ul>\n{_updated(ctx, updated)}</aside>\n"
+    )
+
+
+def _updated(ctx: Context, iso: str | None) -> str:
+    if not iso:
+        return ""
+    when = locale.iso_date(iso[:10], ctx.lang)
+    return (
+        f'<p class="kb-updated">{label(ctx, "last_updated")}{colon(ctx.lang)} '
+        f'<time datetime="{esc(iso[:10])}">{esc(when)}</time></p>\n'
     )
 
 
@@ -144,7 +174,8 @@ def figure_cards(ctx: Context, figures: list[dict]) -> list[str]:
         if "note" in f:
             lines.append("")
             lines.append(f"    <small>{t(f['note'], ctx.lang)}</small>")
-    lines += ["", "</div>"]
+        lines.append("")
+    lines += ["</div>"]
     return lines
 
 
@@ -201,7 +232,9 @@ def record_cards(ctx: Context, records: list[dict], folder: str, subtitle) -> st
     for r in records:
         acronym = f" ({esc(r['acronym'])})" if r.get("acronym") else ""
         lines.append(f"- **[{t(r['name'], ctx.lang)}{acronym}]({folder}/{r['id']}.md)**")
-        lines += ["", f"    *{subtitle(r)}*", "", f"    {t(r['summary'], ctx.lang)}", ""]
+        sub = subtitle(r)
+        lines += ["", f"    *{sub}*"] if sub else []
+        lines += ["", f"    {t(r['summary'], ctx.lang)}", ""]
     lines.append("</div>")
     return "\n".join(lines)
 
@@ -214,7 +247,7 @@ def collectives(ctx: Context, args: list[str]) -> str:
     def launched(r):
         return f"{label(ctx, 'launched')}{colon(ctx.lang)} {esc(locale.iso_date(r['launched'], ctx.lang))}" if "launched" in r else ""
 
-    return record_cards(ctx, ctx.data.records("collectives"), "collectives", launched)
+    return (record_cards(ctx, ctx.data.records("collectives"), "collectives", launched)) + downloads(ctx, "collectives")
 
 
 # --- Survey 2023 -------------------------------------------------------------
@@ -228,7 +261,7 @@ def survey(ctx: Context, args: list[str]) -> str:
     if data.get("caveats"):
         lines += ["", f'!!! warning "{label(ctx, "caveats")}"', ""]
         lines += [f"    - {t(c, ctx.lang)}" for c in data["caveats"]]
-    return "\n".join(lines)
+    return ("\n".join(lines)) + downloads(ctx, "survey-2023")
 
 
 # --- ILO C189 ratifications --------------------------------------------------
@@ -238,7 +271,7 @@ def survey(ctx: Context, args: list[str]) -> str:
 def ratifications(ctx: Context, args: list[str]) -> str:
     no_args(args)
     data = ctx.data["c189-ratifications"]
-    records = sorted(data["ratifications"], key=lambda r: (r["year"], locale.country(r["country"], ctx.lang)))
+    records = sorted(data["ratifications"], key=lambda r: (r["year"], _collate(locale.country(r["country"], ctx.lang))))
     by_year: dict[int, list[str]] = {}
     for r in records:
         by_year.setdefault(r["year"], []).append(esc(locale.country(r["country"], ctx.lang)))
@@ -246,7 +279,7 @@ def ratifications(ctx: Context, args: list[str]) -> str:
     lines = table([label(ctx, "year"), label(ctx, "ratifications"), label(ctx, "countries")], rows)
     if "note" in data:
         lines += ["", t(data["note"], ctx.lang)]
-    return "\n".join(lines)
+    return ("\n".join(lines)) + downloads(ctx, "c189-ratifications")
 
 
 # --- MenEngage 2017 ----------------------------------------------------------
@@ -263,7 +296,7 @@ def results(ctx: Context, args: list[str]) -> str:
             lines += [t(area["summary"], ctx.lang), ""]
         rows = [[esc(locale.figure(i["value"], i["unit"], ctx.lang)), t(i["label"], ctx.lang)] for i in area["indicators"]]
         lines += table([label(ctx, "figure"), label(ctx, "indicator")], rows) + [""]
-    return "\n".join(lines)
+    return ("\n".join(lines)) + downloads(ctx, "results-2017")
 
 
 def network_body(ctx: Context, n: dict, level: int = 3) -> list[str]:
@@ -286,7 +319,7 @@ def network_body(ctx: Context, n: dict, level: int = 3) -> list[str]:
 def regions(ctx: Context, args: list[str]) -> str:
     """Cards of the regional and national networks, each linking to its own page (from regions.md)."""
     no_args(args)
-    return record_cards(ctx, ctx.data.records("regional-highlights-2017"), "regions", lambda r: t(r["region"], ctx.lang))
+    return (record_cards(ctx, ctx.data.records("regional-highlights-2017"), "regions", lambda r: t(r["region"], ctx.lang))) + downloads(ctx, "regional-highlights-2017")
 
 
 @directive("calendar")
@@ -298,7 +331,7 @@ def calendar(ctx: Context, args: list[str]) -> str:
             x for x in (t(e["city"], ctx.lang) if "city" in e else "", esc(locale.country(e["country"], ctx.lang)) if "country" in e else "") if x
         )
         rows.append([esc(locale.month_name(e["month"], ctx.lang).capitalize()), t(e["title"], ctx.lang), place])
-    return "\n".join(table([label(ctx, "month"), label(ctx, "event"), label(ctx, "place")], rows))
+    return ("\n".join(table([label(ctx, "month"), label(ctx, "event"), label(ctx, "place")], rows))) + downloads(ctx, "calendar-2017")
 
 
 # --- Glossary ----------------------------------------------------------------
@@ -308,14 +341,14 @@ def calendar(ctx: Context, args: list[str]) -> str:
 def glossary(ctx: Context, args: list[str]) -> str:
     """One heading per term (its anchor is the term's id), sorted in the page's language."""
     no_args(args)
-    terms = sorted(ctx.data.records("glossary"), key=lambda term: _collate(term["term"][ctx.lang]))
+    terms = sorted(ctx.data.records("glossary"), key=lambda term: _collate(plain(term["term"], ctx.lang)))
     lines: list[str] = []
     for term in terms:
         abbr = f" ({t(term['abbr'], ctx.lang)})" if "abbr" in term else ""
         lines += [f"### {t(term['term'], ctx.lang)}{abbr} {{ #{term['id']} }}", "", t(term["definition"], ctx.lang), ""]
         if "note" in term:
             lines += [f"*{t(term['note'], ctx.lang)}*", ""]
-    return "\n".join(lines)
+    return ("\n".join(lines)) + downloads(ctx, "glossary")
 
 
 def _collate(text: str) -> str:
@@ -331,8 +364,8 @@ def abbreviations(ctx: Context) -> str:
     lines = []
     for term in ctx.data.records("glossary"):
         if "abbr" in term:
-            title = term["term"][ctx.lang].replace("]", "")
-            lines.append(f"*[{term['abbr'][ctx.lang]}]: {esc(title)}")
+            title = plain(term["term"], ctx.lang).replace("]", "")
+            lines.append(f"*[{plain(term['abbr'], ctx.lang)}]: {esc(title)}")
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
@@ -372,4 +405,170 @@ def chart(ctx: Context, args: list[str]) -> str:
         *table([esc(h) for h in made.headers], rows),
         "",
     ]
+    return "\n".join(lines)
+
+
+# --- Timeline ----------------------------------------------------------------
+
+THEMES = (
+    "generation-equality",
+    "care-and-domestic-work",
+    "social-movements",
+    "masculinities",
+    "accountability",
+    "srhr",
+    "gbv",
+)
+
+
+def _source_short(doc: dict, lang: str) -> str:
+    return plain(doc["short"], lang) if "short" in doc else doc["title"]
+
+
+@directive("timeline")
+def timeline(ctx: Context, args: list[str]) -> str:
+    """Every dated event on one axis, filterable by source or theme with radio buttons (CSS only, no JS)."""
+    no_args(args)
+    events = sorted(ctx.data.records("timeline"), key=lambda e: (e["date"], e.get("end", "")))
+    docs = ctx.data.by_id("bibliography")
+    used_sources = [s for s in docs if any(e["source"] == s for e in events)]
+    used_themes = [th for th in THEMES if any(th in e["themes"] for e in events)]
+    depth = len(ctx.page.removeprefix("content/").split("/")) - 1
+    radio = '<input type="radio" name="kb-filter" id="{id}" class="kb-timeline__radio"{checked}><label for="{id}">{text}</label>'
+    out = ['<div class="kb-timeline" markdown="1">', f'<fieldset class="kb-timeline__filter"><legend>{label(ctx, "filter_by_source")}</legend>']
+    out.append(radio.format(id="kb-f-all", checked=" checked", text=label(ctx, "all")))
+    out += [radio.format(id=f"kb-f-src-{s}", checked="", text=esc(_source_short(docs[s], ctx.lang))) for s in used_sources]
+    out.append("</fieldset>")
+    out.append(f'<fieldset class="kb-timeline__filter"><legend>{label(ctx, "filter_by_theme")}</legend>')
+    out += [radio.format(id=f"kb-f-theme-{th}", checked="", text=label(ctx, "theme_" + th.replace("-", "_"))) for th in used_themes]
+    out.append("</fieldset>")
+    year = None
+    for e in events:
+        if e["date"][:4] != year:
+            if year is not None:
+                out.append("</ol>")
+            year = e["date"][:4]
+            out.append(f'<h2 id="year-{year}" class="kb-timeline__year">{year}</h2>')
+            out.append('<ol class="kb-timeline__list" markdown="1">')
+        classes = " ".join([f"kb-src-{e['source']}", *(f"kb-theme-{th}" for th in e["themes"])])
+        when = f'<time datetime="{esc(e["date"])}">{esc(locale.iso_date(e["date"], ctx.lang))}</time>'
+        if "end" in e:
+            when += f' – <time datetime="{esc(e["end"])}">{esc(locale.iso_date(e["end"], ctx.lang))}</time>'
+        link = "../" * depth + e["page"]
+        source = esc(_source_short(docs[e["source"]], ctx.lang))
+        out.append(
+            f'<li class="{classes}" markdown="span">{when} — {t(e["title"], ctx.lang)} '
+            f'<span class="kb-timeline__meta">[{label(ctx, "read_more")}]({link}) · {source}</span></li>'
+        )
+    if year is not None:
+        out.append("</ol>")
+    out.append("</div>")
+    return "\n".join(out) + downloads(ctx, "timeline")
+
+
+def timeline_css(data) -> str:
+    """The filter rules: when a source or theme is chosen, hide the other events (CSS :has, no JS)."""
+    if "timeline" not in data:
+        return ""
+    sources = sorted({e["source"] for e in data.records("timeline")})
+    rules = [
+        f".kb-timeline:has(#kb-f-src-{s}:checked) .kb-timeline__list li:not(.kb-src-{s}) {{ display: none; }}"
+        for s in sources
+    ]
+    rules += [
+        f".kb-timeline:has(#kb-f-theme-{th}:checked) .kb-timeline__list li:not(.kb-theme-{th}) {{ display: none; }}"
+        for th in THEMES
+    ]
+    return "/* Generated from data/timeline.yml by hooks/kb/render.py */\n" + "\n".join(rules) + "\n"
+
+
+# --- Open data ---------------------------------------------------------------
+
+
+@directive("datasets")
+def datasets(ctx: Context, args: list[str]) -> str:
+    """Every published data file: what it holds, how many records, its fields, CSV and JSON links."""
+    import json
+    from pathlib import Path
+
+    from .data import records_key
+    from .export import download_path, published, rows
+
+    no_args(args)
+    schema_dir = Path(__file__).resolve().parents[2] / "data" / "schemas"
+    out: list[str] = []
+    for name in published(ctx.data):
+        content = ctx.data[name]
+        count = len(content[records_key(content)])
+        schema = json.loads((schema_dir / f"{name}.schema.json").read_text(encoding="utf-8"))
+        columns: list[str] = []
+        for row in rows(ctx.data, name):
+            columns += [c for c in row if c not in columns and not re_numbered(c)]
+        out += [f"## {label(ctx, 'dataset_' + name.replace('-', '_'))} {{ #{name} }}", ""]
+        out += [f"`data/{name}.yml` — {esc(locale.number(count, ctx.lang))} {label(ctx, 'records')}. <span lang=\"en\">{esc(schema.get('title', ''))}</span>", ""]
+        links = " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
+        out += [f"**{label(ctx, 'download_data')}{colon(ctx.lang)}** {links}", ""]
+        out += [f"**{label(ctx, 'csv_columns')}{colon(ctx.lang)}** " + ", ".join(f"`{esc(c)}`" for c in columns), ""]
+    return "\n".join(out)
+
+
+def re_numbered(column: str) -> bool:
+    """Columns of the 2nd, 3rd… item of a nested list repeat the 1st: list only the 1st."""
+    import re
+
+    return bool(re.search(r"\.([2-9]|[1-9][0-9]+)(\.|_|$)", column))
+
+
+# --- Translations ------------------------------------------------------------
+
+
+def translation_notice(ctx: Context, markdown: str, state: str, original_url: str, original_lang: str) -> str:
+    """Put a notice under the title of a page whose translation is missing or out of date.
+
+    A missing translation shows the original, marked with the original's language.
+    """
+    if state not in ("missing", "outdated"):
+        return markdown
+    key = "not_translated" if state == "missing" else "outdated"
+    # raw HTML link: the address is the original's published URL, not a Markdown source path
+    link = f'<a href="{esc(original_url)}" hreflang="{original_lang}">{label(ctx, key + "_link")}</a>'
+    body = f"{label(ctx, key + '_body')} {link}."
+    notice = f'!!! warning "{label(ctx, key + "_title")}"\n\n    {body}\n'
+    lines = markdown.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    head, rest = "\n".join(lines[:at]), "\n".join(lines[at:])
+    if state == "missing":
+        wrap = f'<div lang="{original_lang}" markdown="1">\n\n{{}}\n\n</div>'
+        head = wrap.format(head) if head.strip() else ""
+        rest = wrap.format(rest)
+    return f"{head}\n\n{notice}\n{rest}"
+
+
+@directive("translation-status")
+def translation_status(ctx: Context, args: list[str]) -> str:
+    """What is not translated yet: pages and data fields (the same report as `make translations`)."""
+    from pathlib import Path
+
+    from .translations import data_statuses, page_statuses
+
+    no_args(args)
+    content = Path(__file__).resolve().parents[2] / "content"
+    pages = page_statuses(content)
+    names = {"translated": label(ctx, "status_translated"), "outdated": label(ctx, "status_outdated"),
+             "missing": label(ctx, "status_missing")}
+    counts = {state: sum(1 for s in pages if s.state == state) for state in names}
+    lines = ["<div class=\"grid cards kb-figures\" markdown>", ""]
+    for state, name in names.items():
+        lines += [f'- <span class="kb-figure__value">{esc(locale.number(counts[state], ctx.lang))}</span>', f"    {name}", ""]
+    lines += ["</div>", ""]
+    pending = [s for s in pages if s.state != "translated"]
+    if pending:
+        rows = [[f"`content/{s.lang}/{esc(s.path)}`", s.lang, names[s.state]] for s in pending]
+        lines += table([label(ctx, "page"), label(ctx, "language"), label(ctx, "status")], rows) + [""]
+    data = data_statuses(ctx.data)
+    if data:
+        rows = [[f"`{esc(s.path)}:{s.line}`", f"`{esc(s.field)}`", s.lang] for s in data]
+        lines += table([label(ctx, "file"), label(ctx, "field"), label(ctx, "language")], rows) + [""]
+    if not pending and not data:
+        lines += [f'!!! success "{label(ctx, "all_translated")}"', ""]
     return "\n".join(lines)

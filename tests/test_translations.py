@@ -1,0 +1,96 @@
+"""Tests that play a translator: missing pages, outdated pages, untranslated data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, build, copy_project, soup
+
+from kb.translations import KEY, mark_done, page_state, page_statuses, source_hash
+
+
+def test_every_english_page_is_up_to_date_in_the_repository():
+    pending = [s for s in page_statuses(ROOT / "content") if s.state != "translated"]
+    assert not pending, "run `make translations` and bring these up to date: " + ", ".join(
+        f"{s.lang}/{s.path} ({s.state})" for s in pending
+    )
+
+
+def test_hash_ignores_front_matter_and_trailing_spaces():
+    a = "---\ndescription: x\n---\n\n# Titre\n\nTexte.\n"
+    b = "---\ndescription: y\nsources: [z]\n---\n# Titre  \n\nTexte.\n\n"
+    assert source_hash(a) == source_hash(b)
+    assert source_hash(a) != source_hash(a.replace("Texte", "Autre texte"))
+
+
+def test_mark_done_records_the_hash(tmp_path):
+    content = tmp_path / "content"
+    (content / "fr").mkdir(parents=True)
+    (content / "en").mkdir()
+    (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre\n", encoding="utf-8")
+    (content / "en" / "p.md").write_text("---\nsources: [a]\n---\n# Title\n", encoding="utf-8")
+    assert page_state(content, "p.md", "en") == "outdated"
+    digest = mark_done(content / "en" / "p.md", content)
+    text = (content / "en" / "p.md").read_text(encoding="utf-8")
+    assert f"{KEY}: {digest}\n" in text and text.endswith("# Title\n")
+    assert page_state(content, "p.md", "en") == "translated"
+    (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre changé\n", encoding="utf-8")
+    assert page_state(content, "p.md", "en") == "outdated"
+    (content / "en" / "p.md").unlink()
+    assert page_state(content, "p.md", "en") == "missing"
+
+
+def _report(project, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "kb.translations", "report", *args],
+        cwd=project / "hooks",
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_translator_scenarios_in_a_real_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    # 1. an English page is deleted
+    (project / "content" / "en" / "menengage" / "code-of-conduct.md").unlink()
+    # 2. a French page changes after its translation
+    fr = project / "content" / "fr" / "menengage" / "core-principles.md"
+    fr.write_text(fr.read_text(encoding="utf-8") + "\nUne phrase ajoutée à l'original.\n", encoding="utf-8")
+    # 3. a data field loses its English text
+    coalitions = project / "data" / "coalitions.yml"
+    coalitions.write_text(
+        coalitions.read_text(encoding="utf-8").replace(', en: "Gender-Based Violence"', ""), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = build(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    missing = soup(out / "en" / "menengage" / "code-of-conduct" / "index.html")
+    notice = missing.select_one(".admonition.warning")
+    assert notice and "not been translated into English yet" in notice.get_text()
+    assert notice.find("a", href=True)["href"] == "../../../menengage/code-of-conduct/"
+    assert missing.select_one('article div[lang="fr"]'), "the original is not marked as French"
+    assert missing.find("link", rel="canonical")["href"].endswith("/menengage/code-of-conduct/")
+    nav = soup(out / "en" / "index.html").select_one('nav.md-nav--primary a[href$="menengage/code-of-conduct/"]')
+    assert nav is not None, "the page left the navigation"
+
+    outdated = soup(out / "en" / "menengage" / "core-principles" / "index.html")
+    assert "changed since this translation was made" in outdated.select_one(".admonition.warning").get_text()
+
+    home = soup(out / "en" / "index.html")
+    fallback = home.select_one('.kb-coalitions span[lang="fr"]')
+    assert fallback is not None and fallback.get_text() == "Violence sexiste"
+
+    status = soup(out / "en" / "translation-status" / "index.html").article.get_text(" ")
+    assert "content/en/menengage/code-of-conduct.md" in status
+    assert "content/en/menengage/core-principles.md" in status
+    assert "coalitions[0].name" in status
+
+    report = _report(project)
+    assert report.returncode == 0
+    assert "missing    en  content/en/menengage/code-of-conduct.md" in report.stdout
+    assert "outdated   en  content/en/menengage/core-principles.md" in report.stdout
+    assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[0].name" in report.stdout
+    strict = _report(project, "--strict")
+    assert strict.returncode == 1
