@@ -90,10 +90,15 @@ def test_search_script_reads_its_own_language_index(site):
     def config(path):
         return json.loads(soup(path).find("script", id="__config").string)
 
+    def index_url(page_url, base):  # as Material does: new URL("search/search_index.json", new URL(base, page))
+        return _resolve(urljoin(page_url, base), "search/search_index.json")
+
     en = config(site / "en" / "about" / "index.html")
-    assert _resolve("/en/about/", en["base"] + "/search/search_index.json") == "/en/search/search_index.json"
+    assert index_url("/en/about/", en["base"]) == "/en/search/search_index.json"
+    assert index_url("/en/", config(site / "en" / "index.html")["base"]) == "/en/search/search_index.json"
+    assert index_url("/en/404.html", config(site / "en" / "404.html")["base"]) == "/en/search/search_index.json"
     fr = config(site / "about" / "index.html")
-    assert _resolve("/about/", fr["base"] + "/search/search_index.json") == "/search/search_index.json"
+    assert index_url("/about/", fr["base"]) == "/search/search_index.json"
     worker = _resolve("/en/about/", en["search"])
     assert (site / worker.lstrip("/")).is_file(), f"search worker {worker} is missing"
     assert "importScripts" in (site / worker.lstrip("/")).read_text()
@@ -120,3 +125,39 @@ def test_no_resource_from_another_host(site, lang):
             assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), f"{lang}/{rel}: external url() in <style>"
     for css in (lang_root(site, "fr") / "assets").rglob("*.css"):
         assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?(https?:)?//", css.read_text()), css
+
+
+def test_sitemap_lists_both_languages_with_alternates(site):
+    from bs4 import BeautifulSoup
+
+    xml = BeautifulSoup((site / "sitemap.xml").read_text(encoding="utf-8"), "xml")
+    urls = xml.find_all("url")
+    locs = [u.find("loc").get_text() for u in urls]
+    assert len(locs) == len(set(locs)), "a page is listed twice"
+    base = locs[0].split("/")[0] + "//" + locs[0].split("/")[2] + "/"
+    fr = {loc for loc in locs if not loc.startswith(base + "en/")}
+    en = {loc for loc in locs if loc.startswith(base + "en/")}
+    assert fr and len(fr) == len(en), (len(fr), len(en))
+    for url in urls:
+        links = {link["hreflang"]: link["href"] for link in url.find_all("xhtml:link")}
+        assert {"fr", "en", "x-default"} <= set(links), url.find("loc").get_text()
+        assert links["x-default"] == links["fr"]
+        assert url.find("loc").get_text() in links.values()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_has_description_open_graph_and_canonical(site, lang):
+    descriptions = {}
+    for rel in pages(site, lang) - {"404.html"}:
+        doc = soup(lang_root(site, lang) / rel)
+        desc = doc.find("meta", attrs={"name": "description"})["content"]
+        assert len(desc) >= 40, f"{lang}/{rel}: description too short: {desc!r}"
+        descriptions.setdefault(desc, []).append(rel)
+        og = {m["property"]: m["content"] for m in doc.find_all("meta", property=True)}
+        assert og.get("og:title") and og.get("og:description") == desc, f"{lang}/{rel}"
+        assert og.get("og:locale") == ("fr_FR" if lang == "fr" else "en_GB")
+        canonical = doc.find("link", rel="canonical")["href"]
+        expected = ("" if lang == "fr" else "en/") + rel.removesuffix("index.html")
+        assert canonical.endswith("/" + expected) or canonical.endswith(expected), (canonical, expected)
+    shared = {d: r for d, r in descriptions.items() if len(r) > 1}
+    assert not shared, f"{lang}: pages sharing one description: {shared}"

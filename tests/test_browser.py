@@ -1,0 +1,244 @@
+"""Browser tests: a real Chromium (Debian's, driven by Playwright) against the built site on localhost.
+
+What a reader experiences: the language switcher, search with stemming, the
+phone drawer, the keyboard, accessibility rules (axe-core), privacy (no
+request to another host) and printing. A missing browser fails these tests;
+it never skips them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import LANGS
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# One page of each type, by its path below the language root.
+PAGE_TYPES = {
+    "home": "",
+    "content": "menengage/code-of-conduct/",
+    "generated": "menengage/annual-summary-2017/regions/south-asia/",
+    "data": "generation-equality/collective-commitments/findings/",
+}
+
+
+def url_of(base: str, lang: str, path: str) -> str:
+    return base + ("" if lang == "fr" else "en/") + path
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert os.path.exists(CHROMIUM), (
+        f"Chromium is needed for the browser tests and is not at {CHROMIUM}: "
+        "install Debian's package `chromium` (make test does it as root) or set KB_CHROMIUM"
+    )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", [*PAGE_TYPES, "404"])
+def test_language_switcher_lands_on_the_same_page(page, base_url, lang, kind):
+    other = "en" if lang == "fr" else "fr"
+    path = "404.html" if kind == "404" else PAGE_TYPES[kind]
+    page.goto(url_of(base_url, lang, path))
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'.md-select__link[hreflang="{other}"]').click()
+    page.wait_for_load_state()
+    # a page not found has no translation: the switcher leads to the other language's home
+    expected = url_of(base_url, other, "" if kind == "404" else path)
+    assert page.url == expected
+    assert page.locator("html").get_attribute("lang") == other
+
+
+def search(page, base_url, lang, query):
+    page.goto(url_of(base_url, lang, ""))
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__meta", state="attached")
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__meta').textContent.match(/Initiali|Initializ|Saisi|Type/)"
+    )
+    page.wait_for_timeout(300)
+    return [urlsplit(a).path for a in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+
+
+# (query, a page the results must include): plurals, elisions and accents,
+# words of data-generated pages
+SEARCHES = {
+    "fr": [
+        ("redevabilité", "/menengage/accountability-standards/"),
+        ("l'accessibilité", None),
+        ("Katmandou", "/menengage/annual-summary-2017/regions/south-asia/"),
+        ("coalitions", "/generation-equality/"),
+    ],
+    "en": [
+        ("accountability", "/en/menengage/accountability-standards/"),
+        ("Kathmandu", "/en/menengage/annual-summary-2017/regions/south-asia/"),
+        ("coalitions", "/en/generation-equality/"),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_finds_pages_of_its_language_only(page, base_url, lang):
+    for query, expected in SEARCHES[lang]:
+        results = search(page, base_url, lang, query)
+        if expected is None:
+            continue
+        assert results, f"{lang}: no result for {query!r}"
+        assert any(r.startswith(expected) for r in results), f"{lang}: {query!r} does not find {expected}: {results[:8]}"
+        if lang == "fr":
+            assert not any(r.startswith("/en/") for r in results), f"fr search returned English pages for {query!r}"
+        else:
+            assert all(r.startswith("/en/") for r in results), f"en search returned French pages for {query!r}"
+
+
+def test_search_stems_plurals(page, base_url):
+    # "travailleuses" (plural) must find pages that only say "travailleuse", and the reverse in English
+    fr_plural = search(page, base_url, "fr", "femmes")
+    fr_singular = search(page, base_url, "fr", "femme")
+    assert fr_plural and set(fr_plural) & set(fr_singular)
+    en_plural = search(page, base_url, "en", "commitments")
+    en_singular = search(page, base_url, "en", "commitment")
+    assert en_plural and set(en_plural) & set(en_singular)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_drawer_reaches_every_section(browser, base_url, lang):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
+    drawer = page.locator("nav.md-nav--primary").first
+    assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.wait_for_timeout(400)
+    assert drawer.bounding_box()["x"] >= 0, "the drawer did not open"
+    hrefs = page.eval_on_selector_all("nav.md-nav--primary a[href]", "els => els.map(e => e.href)")
+    for section in (
+        "generation-equality/collective-commitments/",
+        "generation-equality/action-coalitions/",
+        "social-movements/",
+        "menengage/",
+        "menengage/annual-summary-2017/",
+        "timeline/",
+        "glossary/",
+    ):
+        assert any(h.startswith(url_of(base_url, lang, section)) for h in hrefs), f"the drawer has no link to {section}"
+    # no horizontal scrolling at 360 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 362
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keyboard_reaches_search_and_language_switcher_with_visible_focus(page, base_url, lang):
+    page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                 return {tag: e.tagName, cls: e.className || '', hreflang: e.getAttribute('hreflang'),
+                         name: e.getAttribute('name'),
+                         outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                         shadow: s.boxShadow !== 'none'} }"""
+        )
+        if info["name"] == "query" or "md-search__input" in info["cls"]:
+            reached.add("search")
+        if info["hreflang"]:
+            reached.add("language")
+            assert info["outline"] or info["shadow"], "focus is not visible on the language switcher"
+        if reached == {"search", "language"}:
+            break
+    assert reached == {"search", "language"}, f"keyboard reached only {reached}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", [*PAGE_TYPES, "404", "timeline"])
+def test_accessibility_rules(page, base_url, lang, kind):
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = {"404": "404.html", "timeline": "timeline/"}.get(kind, PAGE_TYPES.get(kind))
+    page.goto(url_of(base_url, lang, path))
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in serious
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_request_leaves_localhost(browser, base_url, lang):
+    context = browser.new_context()
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    for path in [*PAGE_TYPES.values(), "404.html", "timeline/", "menengage/annual-summary-2017/results/"]:
+        page.goto(url_of(base_url, lang, path))
+        page.wait_for_load_state("networkidle")
+    # open search too: it loads the index and the worker
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill("genre")
+    page.wait_for_timeout(800)
+    context.close()
+    assert hosts == {urlsplit(base_url).netloc}, f"requests to other hosts: {hosts - {urlsplit(base_url).netloc}}"
+
+
+def test_case_study_prints_cleanly(page, base_url, tmp_path):
+    # the case study's bibliography: many external links
+    page.goto(url_of(base_url, "en", "generation-equality/collective-commitments/bibliography/"))
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").first.is_visible()
+    assert not page.locator(".md-header").first.is_visible()
+    after = page.evaluate(
+        """() => { const a = [...document.querySelectorAll('.md-typeset a[href^="http"]')][0];
+                   return a ? getComputedStyle(a, '::after').content : null }"""
+    )
+    assert after and "http" in after, "external links do not show their address in print"
+    pdf = tmp_path / "case-study.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.stat().st_size > 10_000
+    assert re.search(rb"/Type\s*/Page\b", pdf.read_bytes())
