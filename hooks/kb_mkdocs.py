@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -95,7 +96,9 @@ def on_files(files, config):
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
     # open data: every data file as JSON and CSV
     for name in export.published(State.data):
-        files.append(File.generated(config, export.download_path(name, "json"), content=export.to_json(State.data, name)))
+        files.append(
+            File.generated(config, export.download_path(name, "json"), content=export.to_json(State.data, name))
+        )
         files.append(File.generated(config, export.download_path(name, "csv"), content=export.to_csv(State.data, name)))
     files.append(File.generated(config, "assets/stylesheets/kb-timeline.css", content=render.timeline_css(State.data)))
     # charts: SVG rendered from the data in this language (cached by content hash)
@@ -125,7 +128,7 @@ def on_nav(nav, config, files):
         flat = nav.pages.index(item) + 1
         nav.pages[flat:flat] = new_pages
     # a listing page not in the navigation: its generated pages are still built and searchable
-    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None]):
+    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     return nav
 
@@ -138,12 +141,26 @@ def on_page_markdown(markdown, page, config, files):
     src_ids = page.meta.get("sources")
     known = {d["id"] for d in State.data.records("bibliography") if d["kind"] == "source"}
     if not src_ids or not isinstance(src_ids, list):
-        problems.append(Problem(display, 1, "sources", "every page names its source documents in its front matter, "
-                                f"e.g. `sources: [unwomen-2023]`; ids: {', '.join(sorted(known))}"))
+        problems.append(
+            Problem(
+                display,
+                1,
+                "sources",
+                "every page names its source documents in its front matter, "
+                f"e.g. `sources: [unwomen-2023]`; ids: {', '.join(sorted(known))}",
+            )
+        )
     else:
         bad = [s for s in src_ids if s not in known]
         if bad:
-            problems.append(Problem(display, 1, "sources", f"unknown source id(s) {', '.join(map(str, bad))}; use: {', '.join(sorted(known))}"))
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    "sources",
+                    f"unknown source id(s) {', '.join(map(str, bad))}; use: {', '.join(sorted(known))}",
+                )
+            )
         else:
             updated = page.meta.pop("git_revision_date_localized_raw_iso_date", None)
             # Material would print its own, unlabelled date: we print ours in the sources box
@@ -257,6 +274,14 @@ def on_post_build(config):
     if i18n.building:  # a nested language build: the plugin has not finished yet
         return
     site = Path(config.site_dir)
-    counts = search.split_index(site, i18n.default_language, [lang for lang in i18n.build_languages if lang != i18n.default_language])
+    counts = search.split_index(
+        site, i18n.default_language, [lang for lang in i18n.build_languages if lang != i18n.default_language]
+    )
     search.write_worker(site)
     log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))
+
+
+if os.environ.get("KB_BENCH_NO_HOOKS"):
+    # The benchmark's baseline: the same build with our hooks doing nothing.
+    for _name in [n for n in list(globals()) if n.startswith("on_")]:
+        del globals()[_name]

@@ -16,9 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import LANGS
-
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
@@ -103,7 +101,10 @@ def search(page, base_url, lang, query):
         "() => !document.querySelector('.md-search-result__meta').textContent.match(/Initiali|Initializ|Saisi|Type/)"
     )
     page.wait_for_timeout(300)
-    return [urlsplit(a).path for a in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+    return [
+        urlsplit(a).path
+        for a in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    ]
 
 
 # (query, a page the results must include): plurals, elisions and accents,
@@ -130,7 +131,9 @@ def test_search_finds_pages_of_its_language_only(page, base_url, lang):
         if expected is None:
             continue
         assert results, f"{lang}: no result for {query!r}"
-        assert any(r.startswith(expected) for r in results), f"{lang}: {query!r} does not find {expected}: {results[:8]}"
+        assert any(r.startswith(expected) for r in results), (
+            f"{lang}: {query!r} does not find {expected}: {results[:8]}"
+        )
         if lang == "fr":
             assert not any(r.startswith("/en/") for r in results), f"fr search returned English pages for {query!r}"
         else:

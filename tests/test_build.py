@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import LANGS, pages, soup
 
 
@@ -49,9 +48,7 @@ def test_hreflang_and_switcher_lead_to_the_translation(site, lang):
         }
         assert alternates.get(other) == expected, f"{page_url}: hreflang={other} is {alternates.get(other)}"
         assert alternates.get(lang) == page_url.removesuffix("index.html")
-        switch = {
-            a["hreflang"]: _resolve(page_url, a["href"]) for a in doc.select("a.md-select__link[hreflang]")
-        }
+        switch = {a["hreflang"]: _resolve(page_url, a["href"]) for a in doc.select("a.md-select__link[hreflang]")}
         assert switch.get(other) == expected, f"{page_url}: the language switcher leads to {switch.get(other)}"
 
 
@@ -73,7 +70,10 @@ def test_one_search_index_per_language(site, lang):
     assert "stemmer" in index["config"]["pipeline"]
     # the separator splits French elisions: l'accessibilité -> l, accessibilité
     assert [t for t in re.split(index["config"]["separator"], "l'accessibilité l’égalité") if t] == [
-        "l", "accessibilité", "l", "égalité"
+        "l",
+        "accessibilité",
+        "l",
+        "égalité",
     ]
     root = lang_root(site, lang)
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
@@ -122,7 +122,9 @@ def test_no_resource_from_another_host(site, lang):
                     continue  # addresses of this very site, not resources
                 assert not _external(el.get(attr)), f"{lang}/{rel}: <{tag} {attr}={el.get(attr)}>"
         for style in doc.find_all("style"):
-            assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), f"{lang}/{rel}: external url() in <style>"
+            assert not re.search(r"url\(\s*['\"]?(https?:)?//", style.get_text()), (
+                f"{lang}/{rel}: external url() in <style>"
+            )
     for css in (lang_root(site, "fr") / "assets").rglob("*.css"):
         assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//|url\(\s*['\"]?(https?:)?//", css.read_text()), css
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import LANGS, ROOT, pages, soup
 
 FACT_FILES = sorted((ROOT / "tests" / "key_facts").glob("*.yml"))

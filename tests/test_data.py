@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from kb.data import load_data
 from kb.problems import KbError
 
@@ -73,7 +72,7 @@ def test_wrong_type_is_explained(data_dir):
 def test_missing_source_text_names_the_language(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace('{fr: "Violence sexiste", ', "{"))
     assert problem == (
-        'data/coalitions.yml:4: coalitions[0].name.fr: the French text is missing (French is the source language); '
+        "data/coalitions.yml:4: coalitions[0].name.fr: the French text is missing (French is the source language); "
         'add `fr: "…"`'
     )
 

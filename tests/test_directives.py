@@ -6,7 +6,6 @@ import copy
 from pathlib import Path
 
 import pytest
-
 from kb import locale
 from kb.data import load_data
 from kb.directives import Context, expand

@@ -7,7 +7,6 @@ import io
 import json
 
 import yaml
-
 from conftest import LANGS, ROOT, build, copy_project, pages, soup
 
 
@@ -45,7 +44,9 @@ def _search_locations(site, lang):
 def test_generated_pages_are_in_their_language_search_index(site):
     for lang in LANGS:
         assert "menengage/annual-summary-2017/regions/south-asia/" in _search_locations(site, lang)
-        assert "generation-equality/collective-commitments/collectives/global-alliance-for-care/" in _search_locations(site, lang)
+        assert "generation-equality/collective-commitments/collectives/global-alliance-for-care/" in _search_locations(
+            site, lang
+        )
 
 
 def test_adding_a_record_adds_its_page_in_both_languages_without_code_change(tmp_path):
@@ -59,7 +60,7 @@ def test_adding_a_record_adds_its_page_in_both_languages_without_code_change(tmp
         '    summary: {fr: "Un réseau pour le test.", en: "A network for the test."}\n'
         "    activities:\n"
         '      - {fr: "Tester le site.", en: "Testing the site."}\n'
-        '    figures:\n'
+        "    figures:\n"
         '      - {value: 1250, unit: count, label: {fr: "personnes", en: "people"}}\n'
     )
     data_file.write_text(data_file.read_text(encoding="utf-8").rstrip("\n") + "\n" + record, encoding="utf-8")

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 from conftest import ROOT, build, copy_project, soup
-
 from kb.translations import KEY, mark_done, page_state, page_statuses, source_hash
 
 

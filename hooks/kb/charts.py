@@ -45,7 +45,13 @@ def _base(title: str) -> dict:
             # the renderer measures text with its own fonts: keep a generic family
             "font": "sans-serif",
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical", "labelLimit": 420},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "vertical",
+                "labelLimit": 420,
+            },
             "view": {"stroke": None},
             "background": "#ffffff",
         },
@@ -68,7 +74,12 @@ def c189_by_year(data: Data, lang: str) -> Chart | None:
         "mark": {"type": "bar", "color": PALETTE[0]},
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": _label(data, "year", lang), "axis": {"labelAngle": 0}},
-            "y": {"field": "n", "type": "quantitative", "title": _label(data, "ratifications", lang), "axis": {"tickMinStep": 1}},
+            "y": {
+                "field": "n",
+                "type": "quantitative",
+                "title": _label(data, "ratifications", lang),
+                "axis": {"tickMinStep": 1},
+            },
         },
     }
     rows = [[str(y), locale.number(counts[y], lang)] for y in years]
@@ -95,11 +106,15 @@ def collectives_membership(data: Data, lang: str) -> Chart | None:
         "data": {"values": values},
         "mark": {"type": "line", "point": {"size": 60, "filled": True}, "strokeWidth": 2.5},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "timeUnit": "yearmonth", "title": _label(data, "date", lang),
-                  "axis": {"format": "%Y", "tickCount": "year"}},
+            "x": {
+                "field": "date",
+                "type": "temporal",
+                "timeUnit": "yearmonth",
+                "title": _label(data, "date", lang),
+                "axis": {"format": "%Y", "tickCount": "year"},
+            },
             "y": {"field": "members", "type": "quantitative", "title": _label(data, "members", lang)},
-            "color": {"field": "collective", "type": "nominal", "title": None,
-                      "scale": {"range": PALETTE}},
+            "color": {"field": "collective", "type": "nominal", "title": None, "scale": {"range": PALETTE}},
         },
     }
     alt = f"{title}. " + "; ".join(f"{r[0]}, {r[1]}{_colon(lang)} {r[2]}" for r in rows) + "."
@@ -117,8 +132,13 @@ def results_2017(data: Data, lang: str) -> Chart | None:
                 continue
             label = plain(i["label"], lang).replace("*", "")
             short = label if len(label) <= 38 else label[:36].rsplit(" ", 1)[0] + "…"
-            values.append({"indicator": f"{area['number']}. {short}", "value": i["value"],
-                           "area": f"{area['number']}. {plain(area['title'], lang)}"})
+            values.append(
+                {
+                    "indicator": f"{area['number']}. {short}",
+                    "value": i["value"],
+                    "area": f"{area['number']}. {plain(area['title'], lang)}",
+                }
+            )
             rows.append([f"{area['number']}. {plain(area['title'], lang)}", label, locale.number(i["value"], lang)])
     title = _label(data, "chart_results", lang)
     spec = {
@@ -129,11 +149,20 @@ def results_2017(data: Data, lang: str) -> Chart | None:
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "indicator", "type": "nominal", "sort": None, "title": None},
-            "x": {"field": "value", "type": "quantitative", "scale": {"type": "symlog"},
-                  "axis": {"values": [0, 10, 100, 1000, 10000, 100000, 1000000], "format": ",", "labelAngle": -40},
-                  "title": _label(data, "log_scale", lang)},
-            "color": {"field": "area", "type": "nominal", "title": None, "scale": {"range": PALETTE},
-                      "legend": {"columns": 1}},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "scale": {"type": "symlog"},
+                "axis": {"values": [0, 10, 100, 1000, 10000, 100000, 1000000], "format": ",", "labelAngle": -40},
+                "title": _label(data, "log_scale", lang),
+            },
+            "color": {
+                "field": "area",
+                "type": "nominal",
+                "title": None,
+                "scale": {"range": PALETTE},
+                "legend": {"columns": 1},
+            },
         },
     }
     alt = f"{title}. " + "; ".join(f"{r[1]}{_colon(lang)} {r[2]}" for r in rows) + "."

@@ -85,11 +85,16 @@ def _make_validator_class(known_ids: dict[str, set[str] | None]):
         ids = known_ids.get(target)
         if ids is not None and isinstance(instance, str) and instance not in ids:
             choices = ", ".join(sorted(ids)) or "(none)"
-            yield _Error("x-ref", f'"{instance}" is not the id of any record in data/{target}.yml; use one of: {choices}')
+            yield _Error(
+                "x-ref", f'"{instance}" is not the id of any record in data/{target}.yml; use one of: {choices}'
+            )
 
     def x_country(validator, enabled, instance, schema):
         if enabled and isinstance(instance, str) and instance not in countries():
-            yield _Error("x-country", f'"{instance}" is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. EC for Ecuador)')
+            yield _Error(
+                "x-country",
+                f'"{instance}" is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. EC for Ecuador)',
+            )
 
     def x_unique_ids(validator, key, instance, schema):
         if not isinstance(instance, list):
@@ -131,7 +136,7 @@ def _plain(error) -> tuple[tuple, str]:
         if name == "fr":
             return (*path, name), 'the French text is missing (French is the source language); add `fr: "…"`'
         if name in LANG_NAMES:
-            return (*path, name), f"the {LANG_NAMES[name]} text is missing; add `{name}: \"…\"`"
+            return (*path, name), f'the {LANG_NAMES[name]} text is missing; add `{name}: "…"`'
         return (*path, name), f"the field `{name}` is missing; add it"
     if v == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
@@ -161,7 +166,10 @@ def _plain(error) -> tuple[tuple, str]:
         choices = ", ".join(str(c) for c in error.validator_value)
         return path, f"{_describe(error.instance)} is not allowed here; use one of: {choices}"
     if v == "pattern":
-        return path, f"{_describe(error.instance)} does not have the expected form ({error.schema.get('description') or error.validator_value})"
+        return (
+            path,
+            f"{_describe(error.instance)} does not have the expected form ({error.schema.get('description') or error.validator_value})",
+        )
     if v in ("minimum", "maximum"):
         return path, f"{error.instance} is out of range ({v} {error.validator_value})"
     if v == "minItems":

@@ -13,8 +13,8 @@ naming the page and the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .data import Data, MissingData
 from .problems import KbError, Problem
@@ -62,7 +62,9 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
         if renderer is None:
             known = ", ".join(f"kb:{n}" for n in sorted(RENDERERS))
             problems.append(
-                Problem(ctx.page, line_of(match.start()), "", f'unknown directive "kb:{name}"; known directives: {known}')
+                Problem(
+                    ctx.page, line_of(match.start()), "", f'unknown directive "kb:{name}"; known directives: {known}'
+                )
             )
             return match[0]
         try:
@@ -72,7 +74,12 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
             return match[0]
         except MissingData as exc:
             problems.append(
-                Problem(ctx.page, line_of(match.start()), "", f"kb:{name} needs data/{exc.args[0]}.yml, which does not exist")
+                Problem(
+                    ctx.page,
+                    line_of(match.start()),
+                    "",
+                    f"kb:{name} needs data/{exc.args[0]}.yml, which does not exist",
+                )
             )
             return match[0]
 

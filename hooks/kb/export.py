@@ -39,7 +39,9 @@ def to_json(data: Data, name: str) -> str:
 def _flatten(value, prefix: str, row: dict) -> None:
     if isinstance(value, dict):
         for key, sub in value.items():
-            _flatten(sub, f"{prefix}_{key}" if prefix and key in ("fr", "en") else f"{prefix}.{key}" if prefix else key, row)
+            _flatten(
+                sub, f"{prefix}_{key}" if prefix and key in ("fr", "en") else f"{prefix}.{key}" if prefix else key, row
+            )
     elif isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
             row[prefix] = " | ".join(str(v) for v in value)

@@ -7,10 +7,9 @@ them) and in each language's search index; no code change is needed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import yaml
 

@@ -95,7 +95,11 @@ def citation(doc: dict, ctx: Context) -> str:
     """One bibliography entry as a line of HTML-safe Markdown."""
     parts = []
     who = doc.get("publisher") or doc.get("authors")
-    when = str(doc["year"]) if "year" in doc else (t(doc["year_note"], ctx.lang) if "year_note" in doc else label(ctx, "undated"))
+    when = (
+        str(doc["year"])
+        if "year" in doc
+        else (t(doc["year_note"], ctx.lang) if "year_note" in doc else label(ctx, "undated"))
+    )
     if who:
         parts.append(f"{esc(who)} ({when}).")
     else:
@@ -129,9 +133,7 @@ def references(ctx: Context, args: list[str]) -> str:
 def sources(ctx: Context, args: list[str]) -> str:
     """The five source documents of the knowledge base."""
     no_args(args)
-    return "\n".join(
-        f"1. {citation(d, ctx)}" for d in ctx.data.records("bibliography") if d["kind"] == "source"
-    )
+    return "\n".join(f"1. {citation(d, ctx)}" for d in ctx.data.records("bibliography") if d["kind"] == "source")
 
 
 def page_sources(source_ids: list[str], ctx: Context, updated: str | None = None) -> str:
@@ -204,8 +206,11 @@ def collective_body(ctx: Context, c: dict, level: int = 2) -> list[str]:
     if c.get("membership"):
         lines += [f"{h} {label(ctx, 'membership')} {{ #{c['id']}-membership }}", ""]
         rows = [
-            [esc(locale.iso_date(m["date"], ctx.lang)), esc(locale.number(m["count"], ctx.lang)),
-             t(m["note"], ctx.lang) if "note" in m else ""]
+            [
+                esc(locale.iso_date(m["date"], ctx.lang)),
+                esc(locale.number(m["count"], ctx.lang)),
+                t(m["note"], ctx.lang) if "note" in m else "",
+            ]
             for m in c["membership"]
         ]
         lines += table([label(ctx, "date"), label(ctx, "members"), label(ctx, "note")], rows) + [""]
@@ -245,7 +250,11 @@ def collectives(ctx: Context, args: list[str]) -> str:
     no_args(args)
 
     def launched(r):
-        return f"{label(ctx, 'launched')}{colon(ctx.lang)} {esc(locale.iso_date(r['launched'], ctx.lang))}" if "launched" in r else ""
+        return (
+            f"{label(ctx, 'launched')}{colon(ctx.lang)} {esc(locale.iso_date(r['launched'], ctx.lang))}"
+            if "launched" in r
+            else ""
+        )
 
     return (record_cards(ctx, ctx.data.records("collectives"), "collectives", launched)) + downloads(ctx, "collectives")
 
@@ -294,7 +303,9 @@ def results(ctx: Context, args: list[str]) -> str:
         lines += [f"### {area['number']}. {t(area['title'], ctx.lang)} {{ #{area['id']} }}", ""]
         if "summary" in area:
             lines += [t(area["summary"], ctx.lang), ""]
-        rows = [[esc(locale.figure(i["value"], i["unit"], ctx.lang)), t(i["label"], ctx.lang)] for i in area["indicators"]]
+        rows = [
+            [esc(locale.figure(i["value"], i["unit"], ctx.lang)), t(i["label"], ctx.lang)] for i in area["indicators"]
+        ]
         lines += table([label(ctx, "figure"), label(ctx, "indicator")], rows) + [""]
     return ("\n".join(lines)) + downloads(ctx, "results-2017")
 
@@ -319,7 +330,9 @@ def network_body(ctx: Context, n: dict, level: int = 3) -> list[str]:
 def regions(ctx: Context, args: list[str]) -> str:
     """Cards of the regional and national networks, each linking to its own page (from regions.md)."""
     no_args(args)
-    return (record_cards(ctx, ctx.data.records("regional-highlights-2017"), "regions", lambda r: t(r["region"], ctx.lang))) + downloads(ctx, "regional-highlights-2017")
+    return (
+        record_cards(ctx, ctx.data.records("regional-highlights-2017"), "regions", lambda r: t(r["region"], ctx.lang))
+    ) + downloads(ctx, "regional-highlights-2017")
 
 
 @directive("calendar")
@@ -328,10 +341,17 @@ def calendar(ctx: Context, args: list[str]) -> str:
     rows = []
     for e in ctx.data.records("calendar-2017"):
         place = ", ".join(
-            x for x in (t(e["city"], ctx.lang) if "city" in e else "", esc(locale.country(e["country"], ctx.lang)) if "country" in e else "") if x
+            x
+            for x in (
+                t(e["city"], ctx.lang) if "city" in e else "",
+                esc(locale.country(e["country"], ctx.lang)) if "country" in e else "",
+            )
+            if x
         )
         rows.append([esc(locale.month_name(e["month"], ctx.lang).capitalize()), t(e["title"], ctx.lang), place])
-    return ("\n".join(table([label(ctx, "month"), label(ctx, "event"), label(ctx, "place")], rows))) + downloads(ctx, "calendar-2017")
+    return ("\n".join(table([label(ctx, "month"), label(ctx, "event"), label(ctx, "place")], rows))) + downloads(
+        ctx, "calendar-2017"
+    )
 
 
 # --- Glossary ----------------------------------------------------------------
@@ -393,7 +413,7 @@ def chart(ctx: Context, args: list[str]) -> str:
     caption = esc(made.spec["description"])
     rows = [[esc(c) for c in row] for row in made.rows]
     lines = [
-        f'<figure class="kb-chart" markdown="1">',
+        '<figure class="kb-chart" markdown="1">',
         "",
         f"![{alt}]({src})",
         "",
@@ -435,12 +455,20 @@ def timeline(ctx: Context, args: list[str]) -> str:
     used_themes = [th for th in THEMES if any(th in e["themes"] for e in events)]
     depth = len(ctx.page.removeprefix("content/").split("/")) - 1
     radio = '<input type="radio" name="kb-filter" id="{id}" class="kb-timeline__radio"{checked}><label for="{id}">{text}</label>'
-    out = ['<div class="kb-timeline" markdown="1">', f'<fieldset class="kb-timeline__filter"><legend>{label(ctx, "filter_by_source")}</legend>']
+    out = [
+        '<div class="kb-timeline" markdown="1">',
+        f'<fieldset class="kb-timeline__filter"><legend>{label(ctx, "filter_by_source")}</legend>',
+    ]
     out.append(radio.format(id="kb-f-all", checked=" checked", text=label(ctx, "all")))
-    out += [radio.format(id=f"kb-f-src-{s}", checked="", text=esc(_source_short(docs[s], ctx.lang))) for s in used_sources]
+    out += [
+        radio.format(id=f"kb-f-src-{s}", checked="", text=esc(_source_short(docs[s], ctx.lang))) for s in used_sources
+    ]
     out.append("</fieldset>")
     out.append(f'<fieldset class="kb-timeline__filter"><legend>{label(ctx, "filter_by_theme")}</legend>')
-    out += [radio.format(id=f"kb-f-theme-{th}", checked="", text=label(ctx, "theme_" + th.replace("-", "_"))) for th in used_themes]
+    out += [
+        radio.format(id=f"kb-f-theme-{th}", checked="", text=label(ctx, "theme_" + th.replace("-", "_")))
+        for th in used_themes
+    ]
     out.append("</fieldset>")
     year = None
     for e in events:
@@ -505,7 +533,10 @@ def datasets(ctx: Context, args: list[str]) -> str:
         for row in rows(ctx.data, name):
             columns += [c for c in row if c not in columns and not re_numbered(c)]
         out += [f"## {label(ctx, 'dataset_' + name.replace('-', '_'))} {{ #{name} }}", ""]
-        out += [f"`data/{name}.yml` — {esc(locale.number(count, ctx.lang))} {label(ctx, 'records')}. <span lang=\"en\">{esc(schema.get('title', ''))}</span>", ""]
+        out += [
+            f'`data/{name}.yml` — {esc(locale.number(count, ctx.lang))} {label(ctx, "records")}. <span lang="en">{esc(schema.get("title", ""))}</span>',
+            "",
+        ]
         links = " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
         out += [f"**{label(ctx, 'download_data')}{colon(ctx.lang)}** {links}", ""]
         out += [f"**{label(ctx, 'csv_columns')}{colon(ctx.lang)}** " + ", ".join(f"`{esc(c)}`" for c in columns), ""]
@@ -554,12 +585,19 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     no_args(args)
     content = Path(__file__).resolve().parents[2] / "content"
     pages = page_statuses(content)
-    names = {"translated": label(ctx, "status_translated"), "outdated": label(ctx, "status_outdated"),
-             "missing": label(ctx, "status_missing")}
+    names = {
+        "translated": label(ctx, "status_translated"),
+        "outdated": label(ctx, "status_outdated"),
+        "missing": label(ctx, "status_missing"),
+    }
     counts = {state: sum(1 for s in pages if s.state == state) for state in names}
-    lines = ["<div class=\"grid cards kb-figures\" markdown>", ""]
+    lines = ['<div class="grid cards kb-figures" markdown>', ""]
     for state, name in names.items():
-        lines += [f'- <span class="kb-figure__value">{esc(locale.number(counts[state], ctx.lang))}</span>', f"    {name}", ""]
+        lines += [
+            f'- <span class="kb-figure__value">{esc(locale.number(counts[state], ctx.lang))}</span>',
+            f"    {name}",
+            "",
+        ]
     lines += ["</div>", ""]
     pending = [s for s in pages if s.state != "translated"]
     if pending:

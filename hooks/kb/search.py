@@ -34,7 +34,9 @@ def split_index(site_dir: Path, default: str, others: list[str]) -> dict[str, in
         config = {**combined["config"], "lang": [lang], "separator": SEPARATOR, "pipeline": PIPELINE}
         target = path if lang == default else site_dir / lang / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        target.write_text(
+            json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
     return {lang: len(docs) for lang, docs in buckets.items()}
 
 

@@ -111,7 +111,7 @@ def data_statuses(data) -> list[Status]:
     from .problems import field_path
 
     out = []
-    for name, doc in data.files.items():
+    for doc in data.files.values():
         fields: list = []
         _walk_text_fields(doc.data, (), fields)
         for path, value in fields:
