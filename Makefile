@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test clean translations translations-done
+.PHONY: serve build test clean translations translations-done bench
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,8 @@ translations: $(STAMP)
 translations-done: $(STAMP)
 	@test -n "$(PAGE)" || { echo "usage: make translations-done PAGE=content/en/path/to/page.md"; exit 2; }
 	cd hooks && ../$(BIN)/python -m kb.translations done $(addprefix ../,$(PAGE))
+
+## bench: benchmark (build time, hooks' share, rebuild, page weight, memory) into bench/out/
+RUNS ?= 3
+bench: $(STAMP) $(CHROMIUM)
+	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/bench.py --runs $(RUNS)

@@ -25,9 +25,12 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from .yamlfile import Loader
 
 SOURCE = "fr"
 TARGETS = ("en",)
@@ -49,7 +52,20 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    return (yaml.safe_load(match.group(1)) or {}), text[match.end() :]
+    return (yaml.load(match.group(1), Loader=Loader) or {}), text[match.end() :]
+
+
+@lru_cache(maxsize=4096)
+def _file_info(path: Path, mtime_ns: int, size: int) -> tuple[str, str]:
+    """(hash of the body, recorded translation_of) of one file; cached while the file is unchanged."""
+    text = path.read_text(encoding="utf-8")
+    meta, _ = split_front_matter(text)
+    return source_hash(text), str(meta.get(KEY, ""))
+
+
+def file_info(path: Path) -> tuple[str, str]:
+    stat = path.stat()
+    return _file_info(path, stat.st_mtime_ns, stat.st_size)
 
 
 def source_hash(text: str) -> str:
@@ -64,15 +80,8 @@ def page_statuses(content: Path) -> list[Status]:
     source_root = content / SOURCE
     for src in sorted(source_root.rglob("*.md")):
         rel = src.relative_to(source_root).as_posix()
-        expected = source_hash(src.read_text(encoding="utf-8"))
         for lang in TARGETS:
-            target = content / lang / rel
-            if not target.exists():
-                out.append(Status("page", rel, lang, "missing"))
-                continue
-            meta, _ = split_front_matter(target.read_text(encoding="utf-8"))
-            state = "translated" if str(meta.get(KEY, "")) == expected else "outdated"
-            out.append(Status("page", rel, lang, state))
+            out.append(Status("page", rel, lang, page_state(content, rel, lang)))
     for lang in TARGETS:
         for target in sorted((content / lang).rglob("*.md")):
             rel = target.relative_to(content / lang).as_posix()
@@ -90,8 +99,7 @@ def page_state(content: Path, rel: str, lang: str) -> str:
         return "missing"
     if not src.exists():
         return "translated"
-    meta, _ = split_front_matter(target.read_text(encoding="utf-8"))
-    return "translated" if str(meta.get(KEY, "")) == source_hash(src.read_text(encoding="utf-8")) else "outdated"
+    return "translated" if file_info(target)[1] == file_info(src)[0] else "outdated"
 
 
 def _walk_text_fields(value, path, found):

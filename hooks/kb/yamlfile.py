@@ -14,6 +14,9 @@ import yaml
 
 from .problems import KbError, Problem, field_path
 
+# libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class YamlDoc:
@@ -60,7 +63,7 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(display, None, "", f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")]
-    loader = yaml.SafeLoader(text)
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

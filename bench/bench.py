@@ -1,0 +1,311 @@
+"""Benchmark of the knowledge base: build time, share of our hooks, rebuild
+time while serving, what a first visit downloads, search index sizes, peak
+memory. Writes bench/out/report.md and bench/out/report.json.
+
+A benchmark, not a test: it never fails on a timing. Budgets are marked
+"pass" or "short" in the report.
+
+    make bench            # RUNS=3 by default
+    make bench RUNS=5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import copy_project  # noqa: E402  (the same copy of the project the tests build)
+PY = sys.executable
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+PAGE_TYPES = {
+    "home": "",
+    "content": "menengage/code-of-conduct/",
+    "generated": "menengage/annual-summary-2017/regions/south-asia/",
+    "404": "404.html",
+}
+BUDGETS = {
+    "hooks_share_max": 0.10,
+    "parallel_ratio_max": 0.6,
+    "content_first_visit_gzip_max": 90 * 1024,
+    "search_index_max": 1024 * 1024,
+}
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    "sys.stderr.write(r.stdout[-2000:] + r.stderr[-2000:])\n"
+)
+
+
+def timed_build(project: Path, out: Path, strict: bool = True, env_extra: dict | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak memory (KiB) of one build in a fresh process."""
+    cmd = [PY, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
+    if strict:
+        cmd.insert(4, "--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env_extra or {})}
+    r = subprocess.run([PY, "-c", MEASURE, *cmd], capture_output=True, text=True, cwd=project, env=env)
+    seconds, maxrss, code = r.stdout.split()
+    if code != "0":
+        raise SystemExit(f"build failed:\n{r.stderr}")
+    return float(seconds), int(maxrss)
+
+
+def median_build(project, out, runs, **kw) -> dict:
+    samples = [timed_build(project, out, **kw) for _ in range(runs)]
+    return {
+        "seconds": statistics.median(s for s, _ in samples),
+        "samples": [round(s, 3) for s, _ in samples],
+        "peak_memory_mib": round(max(m for _, m in samples) / 1024, 1),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rebuild_time(project: Path, runs: int) -> list[float]:
+    """Seconds from saving a page to the served page showing the change, with `mkdocs serve` running."""
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/about/"
+    page = project / "content" / "fr" / "about.md"
+    original = page.read_text(encoding="utf-8")
+    times = []
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        for i in range(runs):
+            marker = f"kb-bench-marker-{i}-{time.time_ns()}"
+            start = time.perf_counter()
+            page.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+            while time.perf_counter() - start < 180:
+                try:
+                    if marker in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            times.append(time.perf_counter() - start)
+            time.sleep(1)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=30)
+    return times
+
+
+def first_visit(site: Path) -> dict:
+    """What a first visit downloads, per page type and language, measured in Chromium."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    results: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for lang in ("fr", "en"):
+            for kind, path in PAGE_TYPES.items():
+                context = browser.new_context()
+                page = context.new_page()
+                bodies = []
+
+                def keep(response, bodies=bodies):
+                    try:
+                        bodies.append((response.url, response.request.resource_type, response.body()))
+                    except Exception:  # redirects and aborted requests have no body
+                        pass
+
+                page.on("response", keep)
+                page.goto(base + ("" if lang == "fr" else "en/") + path)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(500)
+                context.close()
+                totals: dict = {}
+                for url, rtype, body in bodies:
+                    kind_of = _kind(url, rtype)
+                    t = totals.setdefault(kind_of, {"raw": 0, "gzip": 0, "files": 0})
+                    t["raw"] += len(body)
+                    t["gzip"] += len(gzip.compress(body, 6))
+                    t["files"] += 1
+                totals["total"] = {
+                    k: sum(v[k] for name, v in totals.items() if name != "total") for k in ("raw", "gzip", "files")
+                }
+                results[f"{kind}/{lang}"] = totals
+        browser.close()
+    server.shutdown()
+    return results
+
+
+def _kind(url: str, rtype: str) -> str:
+    if "search_index.json" in url:
+        return "search index"
+    if url.endswith(".js") or rtype == "script":
+        return "js"
+    if url.endswith(".css") or rtype == "stylesheet":
+        return "css"
+    if rtype == "font" or url.endswith((".woff", ".woff2", ".ttf")):
+        return "fonts"
+    if rtype == "document":
+        return "html"
+    return "other"
+
+
+def search_indexes(site: Path) -> dict:
+    out = {}
+    for lang, path in (("fr", site / "search/search_index.json"), ("en", site / "en/search/search_index.json")):
+        data = path.read_bytes()
+        out[lang] = {"raw": len(data), "gzip": len(gzip.compress(data, 6)), "entries": len(json.loads(data)["docs"])}
+    return out
+
+
+def kib(n: float) -> str:
+    return f"{n / 1024:,.1f} KiB"
+
+
+def mark(ok: bool) -> str:
+    return "pass" if ok else "short"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", 3)))
+    args = parser.parse_args()
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "runs": args.runs,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        project = copy_project(tmp / "project")
+        site = tmp / "site"
+        # measured side by side, alternating, so that both see the same machine load
+        ours, baseline = [], []
+        for _ in range(args.runs):
+            ours.append(timed_build(project, site))
+            baseline.append(timed_build(project, tmp / "baseline", strict=False, env_extra={"KB_BENCH_NO_HOOKS": "1"}))
+        report["build"] = {
+            "seconds": statistics.median(s for s, _ in ours),
+            "samples": [round(s, 3) for s, _ in ours],
+            "peak_memory_mib": round(max(m for _, m in ours) / 1024, 1),
+        }
+        report["build_without_hooks"] = {
+            "seconds": statistics.median(s for s, _ in baseline),
+            "samples": [round(s, 3) for s, _ in baseline],
+        }
+        share = 1 - report["build_without_hooks"]["seconds"] / report["build"]["seconds"]
+        report["hooks_share"] = round(share, 3)
+        report["rebuild_seconds"] = [round(t, 2) for t in rebuild_time(project, args.runs)]
+        report["search_index"] = search_indexes(site)
+        report["first_visit"] = first_visit(site)
+    content_gzip = max(report["first_visit"][f"content/{lang}"]["total"]["gzip"] for lang in ("fr", "en"))
+    content_without_index = max(
+        report["first_visit"][f"content/{lang}"]["total"]["gzip"]
+        - report["first_visit"][f"content/{lang}"].get("search index", {}).get("gzip", 0)
+        for lang in ("fr", "en")
+    )
+    index_max = max(v["raw"] for v in report["search_index"].values())
+    report["budgets"] = {
+        "hooks under 10 % of build time": mark(report["hooks_share"] < BUDGETS["hooks_share_max"]),
+        "bilingual build at most 0.6x the stock sequential build (one process per language)": "short",
+        "content page first visit under 90 KB gzip (search index included)": mark(
+            content_gzip < BUDGETS["content_first_visit_gzip_max"]
+        ),
+        "search index under 1 MB per language": mark(index_max < BUDGETS["search_index_max"]),
+    }
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Machine: {report['machine']['cpus']} CPUs, Python {report['machine']['python']}. "
+        f"Medians of {args.runs} runs.",
+        "",
+        "## Build",
+        "",
+        "| what | seconds | samples |",
+        "|---|---|---|",
+        f"| strict build of the real site (both languages) | {report['build']['seconds']:.2f} | {report['build']['samples']} |",
+        f"| same content, hooks doing nothing | {report['build_without_hooks']['seconds']:.2f} | "
+        f"{report['build_without_hooks']['samples']} |",
+        f"| rebuild after saving one page under `make serve` | {statistics.median(report['rebuild_seconds']):.2f} | "
+        f"{report['rebuild_seconds']} |",
+        "",
+        f"Share of our hooks: {report['hooks_share'] * 100:.1f} %. Peak memory of the build: "
+        f"{report['build']['peak_memory_mib']} MiB.",
+        "",
+        "## First visit (measured in Chromium, gzip computed at level 6)",
+        "",
+        "| page / language | HTML | CSS | JS | fonts | search index | other | total (gzip) | total (raw) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, t in report["first_visit"].items():
+
+        def g(name, t=t):
+            return kib(t[name]["gzip"]) if name in t else "0"
+
+        lines.append(
+            f"| {key} | {g('html')} | {g('css')} | {g('js')} | {g('fonts')} | {g('search index')} | {g('other')} | "
+            f"{kib(t['total']['gzip'])} | {kib(t['total']['raw'])} |"
+        )
+    lines += [
+        "",
+        f"Content page without the search index: {kib(content_without_index)} gzip.",
+        "",
+        "## Search index per language",
+        "",
+        "| language | entries | raw | gzip |",
+        "|---|---|---|---|",
+        *[
+            f"| {lang} | {v['entries']} | {kib(v['raw'])} | {kib(v['gzip'])} |"
+            for lang, v in report["search_index"].items()
+        ],
+        "",
+        "## Budgets",
+        "",
+        *[f"- {name}: **{state}**" for name, state in report["budgets"].items()],
+        "",
+    ]
+    (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
