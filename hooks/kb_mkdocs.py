@@ -74,6 +74,51 @@ def _generated_file(config, lang: str, path: str, content: str | None) -> File:
     return file
 
 
+def _add_pages_only_in_other_languages(files, config):
+    """mkdocs-static-i18n falls back to the default language only: a page that exists
+    only in English would be missing from the French site. Serve the original there
+    (the translation notice is added in on_page_markdown)."""
+    i18n = _i18n(config)
+    content = Path(config.docs_dir)
+    for other in i18n.build_languages:
+        if other == i18n.default_language:
+            continue
+        for path in sorted((content / other).rglob("*.md")):
+            rel = path.relative_to(content / other).as_posix()
+            if (content / i18n.default_language / rel).exists():
+                continue
+            # the default language's address, so that `nav` and links find it there
+            args = (config.docs_dir, config.site_dir, config.use_directory_urls)
+            file = File(f"{i18n.default_language}/{rel}", *args)
+            file.abs_src_path = str(path)
+            file.dest_uri = file.dest_uri.removeprefix(f"{i18n.default_language}/")
+            file.url = file._get_url()
+            file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
+            file.locale = file.localization = other
+            file.locale_alternate_of = i18n.default_language
+            file.norm_src_uri = rel
+            file.alternates = {i18n.default_language: file, other: File(f"{other}/{rel}", *args)}
+            files.append(file)
+
+
+def _link_pages_only_in_this_language(files, config):
+    """A page that exists only in this (non-default) language: its switcher leads to the
+    default-language address where _add_pages_only_in_other_languages serves it."""
+    i18n = _i18n(config)
+    content = Path(config.docs_dir)
+    default = i18n.default_language
+    for file in files.documentation_pages():
+        rel = getattr(file, "norm_src_uri", None)
+        if getattr(file, "locale", None) != _lang(config) or not rel or getattr(file, "kb_generated", None):
+            continue
+        if not (content / default / rel).exists() and default not in file.alternates:
+            alternate = File(f"{default}/{rel}", config.docs_dir, config.site_dir, config.use_directory_urls)
+            alternate.dest_uri = alternate.dest_uri.removeprefix(f"{default}/")
+            alternate.url = alternate._get_url()
+            alternate.locale = default
+            file.alternates[default] = alternate
+
+
 @event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
 def on_files(files, config):
     i18n = _i18n(config)
@@ -94,6 +139,10 @@ def on_files(files, config):
         files.append(file)
         State.generated[file.src_uri] = file
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+    if lang == i18n.default_language:
+        _add_pages_only_in_other_languages(files, config)
+    else:
+        _link_pages_only_in_this_language(files, config)
     # open data: every data file as JSON and CSV
     for name in export.published(State.data):
         files.append(

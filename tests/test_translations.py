@@ -93,3 +93,24 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[0].name" in report.stdout
     strict = _report(project, "--strict")
     assert strict.returncode == 1
+
+
+def test_a_page_only_in_english_is_on_the_french_site_too(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "fr" / "menengage" / "community.md").unlink()
+    out = tmp_path / "out"
+    result = build(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = soup(out / "menengage" / "community" / "index.html")
+    assert page.html["lang"] == "fr"
+    notice = page.select_one(".admonition.warning")
+    assert notice and "pas encore traduite en français" in notice.get_text()
+    assert notice.find("a", href=True)["href"] == "../../en/menengage/community/"
+    assert page.select_one('article div[lang="en"]'), "the original is not marked as English"
+    assert soup(out / "index.html").select_one('nav.md-nav--primary a[href$="menengage/community/"]')
+    switch = {a["hreflang"]: a["href"] for a in page.select("a.md-select__link[hreflang]")}
+    assert switch["en"].endswith("en/menengage/community/")
+    english = soup(out / "en" / "menengage" / "community" / "index.html")
+    switch = {a["hreflang"]: a["href"] for a in english.select("a.md-select__link[hreflang]")}
+    assert switch["fr"] == "../../../menengage/community/"
+    assert "missing    fr  content/fr/menengage/community.md" in _report(project).stdout
