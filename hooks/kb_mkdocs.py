@@ -36,7 +36,7 @@ class State:
     data: Data | None = None
     generated: dict[str, File] = {}  # src_uri -> generated file, current language
     problems: list[Problem] = []
-    default_404: bytes | None = None
+    default_404: str | None = None
 
 
 def _i18n(config):
@@ -60,18 +60,26 @@ def on_config(config):
     return config
 
 
+def _place(file: File, config, lang: str) -> File:
+    """Put a file where mkdocs-static-i18n puts that language's pages (the default one at the root)."""
+    if lang == _i18n(config).default_language:
+        file.dest_uri = file.dest_uri.removeprefix(f"{lang}/")
+    file.url = file._get_url()
+    file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
+    file.locale = lang
+    return file
+
+
+def _page_file(config, lang: str, rel: str) -> File:
+    """The file of page `rel` (relative to a language folder) at `lang`'s address."""
+    return _place(File(f"{lang}/{rel}", config.docs_dir, config.site_dir, config.use_directory_urls), config, lang)
+
+
 def _generated_file(config, lang: str, path: str, content: str | None) -> File:
     """A page that exists only in memory, placed where mkdocs-static-i18n puts that language's pages."""
-    i18n = _i18n(config)
     # NOT_IN_NAV: MkDocs must not report them as missing from `nav`; on_nav places them.
     file = File.generated(config, f"{lang}/{path}", content=content or "", inclusion=InclusionLevel.NOT_IN_NAV)
-    dest = file.dest_uri
-    if lang == i18n.default_language:
-        dest = dest.removeprefix(f"{lang}/")
-    file.dest_uri = dest
-    file.url = file._get_url()
-    file.abs_dest_path = str(Path(config.site_dir) / dest)
-    return file
+    return _place(file, config, lang)
 
 
 def _add_pages_only_in_other_languages(files, config):
@@ -88,16 +96,12 @@ def _add_pages_only_in_other_languages(files, config):
             if (content / i18n.default_language / rel).exists():
                 continue
             # the default language's address, so that `nav` and links find it there
-            args = (config.docs_dir, config.site_dir, config.use_directory_urls)
-            file = File(f"{i18n.default_language}/{rel}", *args)
+            file = _page_file(config, i18n.default_language, rel)
             file.abs_src_path = str(path)
-            file.dest_uri = file.dest_uri.removeprefix(f"{i18n.default_language}/")
-            file.url = file._get_url()
-            file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
             file.locale = file.localization = other
             file.locale_alternate_of = i18n.default_language
             file.norm_src_uri = rel
-            file.alternates = {i18n.default_language: file, other: File(f"{other}/{rel}", *args)}
+            file.alternates = {i18n.default_language: file, other: _page_file(config, other, rel)}
             files.append(file)
 
 
@@ -112,11 +116,7 @@ def _link_pages_only_in_this_language(files, config):
         if getattr(file, "locale", None) != _lang(config) or not rel or getattr(file, "kb_generated", None):
             continue
         if not (content / default / rel).exists() and default not in file.alternates:
-            alternate = File(f"{default}/{rel}", config.docs_dir, config.site_dir, config.use_directory_urls)
-            alternate.dest_uri = alternate.dest_uri.removeprefix(f"{default}/")
-            alternate.url = alternate._get_url()
-            alternate.locale = default
-            file.alternates[default] = alternate
+            file.alternates[default] = _page_file(config, default, rel)
 
 
 @event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
@@ -129,11 +129,10 @@ def on_files(files, config):
         # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
         file.locale = file.localization = file.locale_alternate_of = lang
         file.norm_src_uri = page.path
-        file.alternates = {other: file for other in i18n.build_languages}
-        for other in i18n.build_languages:
-            if other != lang:
-                file.alternates[other] = _generated_file(config, other, page.path, None)
-                file.alternates[other].locale = other
+        file.alternates = {
+            other: file if other == lang else _generated_file(config, other, page.path, None)
+            for other in i18n.build_languages
+        }
         file.kb_generated = page
         file.generated_by = "kb"  # not in Git: "last updated" falls back to the build date
         files.append(file)
