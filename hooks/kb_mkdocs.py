@@ -183,38 +183,17 @@ def on_nav(nav, config, files):
 
 def on_page_markdown(markdown, page, config, files):
     lang = _lang(config)
-    display = f"content/{page.file.src_uri}"
+    source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
+    display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
     out, problems = expand(markdown, ctx)
-    src_ids = page.meta.get("sources")
-    known = {d["id"] for d in State.data.records("bibliography") if d["kind"] == "source"}
-    if not src_ids or not isinstance(src_ids, list):
-        problems.append(
-            Problem(
-                display,
-                1,
-                "sources",
-                "every page names its source documents in its front matter, "
-                f"e.g. `sources: [unwomen-2023]`; ids: {', '.join(sorted(known))}",
-            )
-        )
-    else:
-        bad = [s for s in src_ids if s not in known]
-        if bad:
-            problems.append(
-                Problem(
-                    display,
-                    1,
-                    "sources",
-                    f"unknown source id(s) {', '.join(map(str, bad))}; use: {', '.join(sorted(known))}",
-                )
-            )
-        else:
-            updated = page.meta.pop("git_revision_date_localized_raw_iso_date", None)
-            # Material would print its own, unlabelled date: we print ours in the sources box
-            for key in [k for k in page.meta if k.startswith("git_revision_date_localized")]:
-                del page.meta[key]
-            out += render.page_sources(src_ids, ctx, updated)
+    updated = page.meta.pop("git_revision_date_localized_raw_iso_date", None)
+    # Material would print its own, unlabelled date: we print ours in the sources box
+    for key in [k for k in page.meta if k.startswith("git_revision_date_localized")]:
+        del page.meta[key]
+    citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
+    out += citation
+    problems += found
     out += render.abbreviations(ctx)
     out = _translation_notice(out, page, config, ctx)
     State.problems += problems

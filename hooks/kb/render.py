@@ -12,6 +12,7 @@ from html import escape
 
 from . import locale
 from .directives import Context, DirectiveError, directive
+from .problems import Problem
 
 
 def esc(text) -> str:
@@ -134,6 +135,22 @@ def sources(ctx: Context, args: list[str]) -> str:
     """The five source documents of the knowledge base."""
     no_args(args)
     return "\n".join(f"1. {citation(d, ctx)}" for d in ctx.data.records("bibliography") if d["kind"] == "source")
+
+
+def page_citation(source_ids, ctx: Context, updated: str | None = None) -> tuple[str, list[Problem]]:
+    """The citation block of a page from its front matter `sources:`, or the problem with it."""
+    known = sorted(d["id"] for d in ctx.data.records("bibliography") if d["kind"] == "source")
+    if not source_ids or not isinstance(source_ids, list):
+        message = (
+            "every page names its source documents in its front matter, "
+            f"e.g. `sources: [unwomen-2023]`; ids: {', '.join(known)}"
+        )
+        return "", [Problem(ctx.page, 1, "sources", message)]
+    unknown = [str(s) for s in source_ids if s not in known]
+    if unknown:
+        message = f"unknown source id(s) {', '.join(unknown)}; use: {', '.join(known)}"
+        return "", [Problem(ctx.page, 1, "sources", message)]
+    return page_sources(source_ids, ctx, updated), []
 
 
 def page_sources(source_ids: list[str], ctx: Context, updated: str | None = None) -> str:
