@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -259,8 +260,19 @@ def _name_search_dialog(output: str, config) -> str:
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
 
 
+ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+">)')
+
+
+def _absolute_alternates(output: str, page, config) -> str:
+    """hreflang links must be absolute addresses (search engines ignore relative ones)."""
+    if not config.site_url:
+        return output
+    here = urljoin(config.site_url, page.url)
+    return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
+
+
 def on_post_page(output, page, config):
-    return _name_search_dialog(output, config)
+    return _absolute_alternates(_name_search_dialog(output, config), page, config)
 
 
 def on_pre_template(template, template_name, config):
