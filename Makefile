@@ -49,5 +49,10 @@ translations-done: $(STAMP)
 
 ## bench: benchmark (build time, hooks' share, rebuild, page weight, memory) into bench/out/
 RUNS ?= 3
-bench: $(STAMP) $(CHROMIUM)
+bench: $(STAMP) $(CHROMIUM) bench/node_modules/.installed
 	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/bench.py --runs $(RUNS)
+
+# Lighthouse, pinned in bench/package-lock.json (needs Node.js and npm)
+bench/node_modules/.installed: bench/package-lock.json
+	cd bench && npm install --no-audit --no-fund --loglevel=error
+	@touch $@

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import copy_project  # noqa: E402  (the same copy of the project the tests build)
+
 PY = sys.executable
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 PAGE_TYPES = {
@@ -186,6 +187,57 @@ def _kind(url: str, rtype: str) -> str:
     return "other"
 
 
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_PAGES = {"home": "", "content": "menengage/code-of-conduct/", "generated": PAGE_TYPES["generated"]}
+
+
+def lighthouse(site: Path) -> dict:
+    """Lighthouse scores (mobile emulation) of home, a content page and a generated page, both languages."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    if not LIGHTHOUSE.exists():
+        return {}
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+    flags += "--disable-component-update --disable-sync"
+    scores: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in ("fr", "en"):
+            for kind, path in LIGHTHOUSE_PAGES.items():
+                out = Path(tmp) / f"{kind}-{lang}.json"
+                subprocess.run(
+                    [
+                        str(LIGHTHOUSE),
+                        base + ("" if lang == "fr" else "en/") + path,
+                        f"--chrome-path={CHROMIUM}",
+                        f"--chrome-flags={flags}",
+                        "--form-factor=mobile",
+                        "--output=json",
+                        f"--output-path={out}",
+                        "--quiet",
+                        "--only-categories=performance,accessibility,best-practices,seo",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    check=False,
+                )
+                if out.exists():
+                    categories = json.loads(out.read_text(encoding="utf-8"))["categories"]
+                    scores[f"{kind}/{lang}"] = {k: round(v["score"] * 100) for k, v in categories.items()}
+    server.shutdown()
+    return scores
+
+
 def search_indexes(site: Path) -> dict:
     out = {}
     for lang, path in (("fr", site / "search/search_index.json"), ("en", site / "en/search/search_index.json")):
@@ -235,6 +287,7 @@ def main() -> int:
         report["rebuild_seconds"] = [round(t, 2) for t in rebuild_time(project, args.runs)]
         report["search_index"] = search_indexes(site)
         report["first_visit"] = first_visit(site)
+        report["lighthouse"] = lighthouse(site)
     content_gzip = max(report["first_visit"][f"content/{lang}"]["total"]["gzip"] for lang in ("fr", "en"))
     content_without_index = max(
         report["first_visit"][f"content/{lang}"]["total"]["gzip"]
@@ -295,6 +348,15 @@ def main() -> int:
         *[
             f"| {lang} | {v['entries']} | {kib(v['raw'])} | {kib(v['gzip'])} |"
             for lang, v in report["search_index"].items()
+        ],
+        "",
+        "## Lighthouse (mobile emulation)",
+        "",
+        "| page / language | performance | accessibility | best practices | SEO |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {key} | {v.get('performance')} | {v.get('accessibility')} | {v.get('best-practices')} | {v.get('seo')} |"
+            for key, v in report["lighthouse"].items()
         ],
         "",
         "## Budgets",
