@@ -609,10 +609,10 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     }
     counts = {state: sum(1 for s in pages if s.state == state) for state in names}
     lines = ['<div class="grid cards kb-figures" markdown>', ""]
-    for state, name in names.items():
+    for state in names:
         lines += [
             f'- <span class="kb-figure__value">{esc(locale.number(counts[state], ctx.lang))}</span>',
-            f"    {name}",
+            f"    {label(ctx, 'count_' + state)}",
             "",
         ]
     lines += ["</div>", ""]
