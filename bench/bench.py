@@ -122,7 +122,7 @@ def rebuild_time(project: Path, runs: int) -> list[float]:
     return times
 
 
-def first_visit(site: Path) -> dict:
+def first_visit(site: Path, port: int) -> dict:
     """What a first visit downloads, per page type and language, measured in Chromium."""
     import functools
     import threading
@@ -134,7 +134,7 @@ def first_visit(site: Path) -> dict:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     results: dict = {}
@@ -191,7 +191,7 @@ LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_PAGES = {"home": "", "content": "menengage/code-of-conduct/", "generated": PAGE_TYPES["generated"]}
 
 
-def lighthouse(site: Path) -> dict:
+def lighthouse(site: Path, port: int) -> dict:
     """Lighthouse scores (mobile emulation) of home, a content page and a generated page, both languages."""
     import functools
     import threading
@@ -204,7 +204,7 @@ def lighthouse(site: Path) -> dict:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
@@ -269,9 +269,12 @@ def main() -> int:
         project = copy_project(tmp / "project")
         site = tmp / "site"
         # measured side by side, alternating, so that both see the same machine load
+        # built for the address it is served from, as in production (hreflang, canonical)
+        port = free_port()
+        site_url = {"SITE_URL": f"http://127.0.0.1:{port}/"}
         ours, baseline = [], []
         for _ in range(args.runs):
-            ours.append(timed_build(project, site))
+            ours.append(timed_build(project, site, env_extra=site_url))
             baseline.append(timed_build(project, tmp / "baseline", strict=False, env_extra={"KB_BENCH_NO_HOOKS": "1"}))
         report["build"] = {
             "seconds": statistics.median(s for s, _ in ours),
@@ -286,8 +289,8 @@ def main() -> int:
         report["hooks_share"] = round(share, 3)
         report["rebuild_seconds"] = [round(t, 2) for t in rebuild_time(project, args.runs)]
         report["search_index"] = search_indexes(site)
-        report["first_visit"] = first_visit(site)
-        report["lighthouse"] = lighthouse(site)
+        report["first_visit"] = first_visit(site, port)
+        report["lighthouse"] = lighthouse(site, port)
     content_gzip = max(report["first_visit"][f"content/{lang}"]["total"]["gzip"] for lang in ("fr", "en"))
     content_without_index = max(
         report["first_visit"][f"content/{lang}"]["total"]["gzip"]

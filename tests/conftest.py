@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,21 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 LANGS = ("fr", "en")
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# The site is built for the address the browser tests serve it from, as it is
+# in production: canonical and hreflang addresses point at the site itself.
+SITE_PORT = _free_port()
+SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
+
+
 def build(project: Path, out: Path) -> subprocess.CompletedProcess:
     """Run a strict build of `project` into `out` (a separate process, as an editor would)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
         cwd=project,
