@@ -170,6 +170,7 @@ def first_visit(site: Path, port: int) -> dict:
                 results[f"{kind}/{lang}"] = totals
         browser.close()
     server.shutdown()
+    server.server_close()
     return results
 
 
@@ -235,6 +236,7 @@ def lighthouse(site: Path, port: int) -> dict:
                     categories = json.loads(out.read_text(encoding="utf-8"))["categories"]
                     scores[f"{kind}/{lang}"] = {k: round(v["score"] * 100) for k, v in categories.items()}
     server.shutdown()
+    server.server_close()
     return scores
 
 
