@@ -12,6 +12,7 @@ A benchmark, not a test: it never fails on a timing. Budgets are marked
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import os
@@ -21,8 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,13 +126,9 @@ def rebuild_time(project: Path, runs: int) -> list[float]:
     return times
 
 
-def first_visit(site: Path, port: int) -> dict:
-    """What a first visit downloads, per page type and language, measured in Chromium."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    from playwright.sync_api import sync_playwright
+@contextmanager
+def serve(site: Path, port: int):
+    """Serve the built site on localhost:port; yield its base address."""
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -136,9 +136,19 @@ def first_visit(site: Path, port: int) -> dict:
 
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def first_visit(site: Path, port: int) -> dict:
+    """What a first visit downloads, per page type and language, measured in Chromium."""
+    from playwright.sync_api import sync_playwright
+
     results: dict = {}
-    with sync_playwright() as p:
+    with serve(site, port) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for lang in ("fr", "en"):
             for kind, path in PAGE_TYPES.items():
@@ -169,8 +179,6 @@ def first_visit(site: Path, port: int) -> dict:
                 }
                 results[f"{kind}/{lang}"] = totals
         browser.close()
-    server.shutdown()
-    server.server_close()
     return results
 
 
@@ -194,24 +202,12 @@ LIGHTHOUSE_PAGES = {"home": "", "content": "menengage/code-of-conduct/", "genera
 
 def lighthouse(site: Path, port: int) -> dict:
     """Lighthouse scores (mobile emulation) of home, a content page and a generated page, both languages."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     if not LIGHTHOUSE.exists():
         return {}
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
     flags += "--disable-component-update --disable-sync"
     scores: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with serve(site, port) as base, tempfile.TemporaryDirectory() as tmp:
         for lang in ("fr", "en"):
             for kind, path in LIGHTHOUSE_PAGES.items():
                 out = Path(tmp) / f"{kind}-{lang}.json"
@@ -235,8 +231,6 @@ def lighthouse(site: Path, port: int) -> dict:
                 if out.exists():
                     categories = json.loads(out.read_text(encoding="utf-8"))["categories"]
                     scores[f"{kind}/{lang}"] = {k: round(v["score"] * 100) for k, v in categories.items()}
-    server.shutdown()
-    server.server_close()
     return scores
 
 
