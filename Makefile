@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test clean translations translations-done bench
+.PHONY: serve build test clean translations translations-done bench bench-scale
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ bench: $(STAMP) $(CHROMIUM) bench/node_modules/.installed
 bench/node_modules/.installed: bench/package-lock.json
 	cd bench && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
+
+## bench-scale: the same pipeline on synthetic content, e.g. make bench-scale SCALE="1 10 100"
+SCALE ?= 1 10
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(SCALE)

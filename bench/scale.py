@@ -1,0 +1,135 @@
+"""Scale test: the same pipeline on synthetic content and data, 1x, 10x, 100x.
+
+At factor k, the project copy gets k times the collectives and regional
+networks (records copied with new ids, so k times the generated pages) and
+k x 5 synthetic prose pages per language listed in the navigation. It reports
+build time, peak memory, pages built, and the HTML weight of one content
+page (which grows with the navigation every page carries).
+
+    make bench-scale              # factors 1 and 10
+    make bench-scale SCALE="1 10 100"
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+from conftest import copy_project  # noqa: E402
+
+from bench import timed_build  # noqa: E402
+
+WORDS = {
+    "fr": "collectif engagement mouvement réseau égalité justice genre femmes droits soins coalition redevabilité "
+    "alliance partenaires plaidoyer politique financement communauté jeunes organisation".split(),
+    "en": "collective commitment movement network equality justice gender women rights care coalition accountability "
+    "alliance partners advocacy policy funding community youth organisation".split(),
+}
+
+
+def multiply(records: list[dict], k: int) -> list[dict]:
+    out = list(records)
+    for i in range(2, k + 1):
+        for r in records:
+            copy = json.loads(json.dumps(r))
+            copy["id"] = f"{r['id']}-{i}"
+            copy["name"] = {lang: f"{text} {i}" for lang, text in r["name"].items()}
+            out.append(copy)
+    return out
+
+
+def scale_project(project: Path, k: int) -> int:
+    """Multiply the data and add synthetic pages; return the number of synthetic pages per language."""
+    for name, key in (("collectives", "collectives"), ("regional-highlights-2017", "networks")):
+        path = project / "data" / f"{name}.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data[key] = multiply(data[key], k)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pages = 5 * k
+    rng = random.Random(k)
+    for lang in ("fr", "en"):
+        folder = project / "content" / lang / "synthetic"
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(pages):
+            paragraphs = [" ".join(rng.choice(WORDS[lang]) for _ in range(90)) + "." for _ in range(6)]
+            body = "\n\n".join(f"## Section {j} {{ #section-{j} }}\n\n{p}" for j, p in enumerate(paragraphs))
+            front = f"---\ndescription: Synthetic page {n} for the scale benchmark.\nsources: [unwomen-2023]\n---\n\n"
+            (folder / f"page-{n:04d}.md").write_text(f"{front}# Page {n}\n\n{body}\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entries = "".join(f"    - synthetic/page-{n:04d}.md\n" for n in range(pages))
+    config.write_text(text.replace("\nnav:\n", f"\nnav:\n  - Synthetic:\n{entries}", 1), encoding="utf-8")
+    return pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("factors", nargs="*", type=int, default=[1, 10])
+    parser.add_argument("--prune", action="store_true", help="also turn on Material's navigation.prune")
+    args = parser.parse_args()
+    rows = []
+    for k in args.factors:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = copy_project(Path(tmp) / "project")
+            synthetic = scale_project(project, k)
+            if args.prune:
+                config = project / "mkdocs.yml"
+                text = config.read_text(encoding="utf-8")
+                config.write_text(
+                    text.replace("  features:\n", "  features:\n    - navigation.prune\n", 1), encoding="utf-8"
+                )
+            site = Path(tmp) / "site"
+            seconds, maxrss = timed_build(project, site, strict=False)
+            html = (site / "menengage" / "code-of-conduct" / "index.html").read_bytes()
+            pages = sum(1 for _ in site.rglob("index.html"))
+            rows.append(
+                {
+                    "factor": k,
+                    "pages_built": pages,
+                    "synthetic_pages_per_language": synthetic,
+                    "seconds": round(seconds, 2),
+                    "peak_memory_mib": round(maxrss / 1024, 1),
+                    "content_page_html_raw_kib": round(len(html) / 1024, 1),
+                    "content_page_html_gzip_kib": round(len(gzip.compress(html, 6)) / 1024, 1),
+                }
+            )
+            print(rows[-1], flush=True)
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    lines = [
+        "# Scale",
+        "",
+        "| factor | pages built | seconds | s per page | peak memory | content page HTML raw | gzip |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['factor']}x | {r['pages_built']} | {r['seconds']} | {r['seconds'] / r['pages_built']:.3f} | "
+            f"{r['peak_memory_mib']} MiB | {r['content_page_html_raw_kib']} KiB | {r['content_page_html_gzip_kib']} KiB |"
+        )
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        lines += [
+            "",
+            f"From {first['factor']}x to {last['factor']}x: pages x{last['pages_built'] / first['pages_built']:.1f}, "
+            f"time x{last['seconds'] / first['seconds']:.1f}, "
+            f"content page HTML x{last['content_page_html_raw_kib'] / first['content_page_html_raw_kib']:.1f}.",
+        ]
+    (out / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
