@@ -18,9 +18,9 @@ $(STAMP): requirements.txt
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-## build: strict build into site/
+## build: strict build into site/, one process per language (hooks/kb/parallel.py)
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --clean
+	cd hooks && ../$(BIN)/python -m kb.parallel ../site
 
 # The browser tests drive Debian's Chromium; install it if it is missing
 # (as root, or with sudo).

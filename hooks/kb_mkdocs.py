@@ -52,12 +52,23 @@ def _fail(exc: KbError):
     raise PluginError(exc.report())
 
 
+# `make build` runs one process per language (hooks/kb/parallel.py): KB_ONLY_LANG
+# makes this process build that language alone; the plugin's loop over the
+# other languages is skipped.
+ONLY_LANG = os.environ.get("KB_ONLY_LANG")
+
+
 def on_config(config):
     if State.data is None:
         try:
             State.data = load_data(ROOT / "data", ROOT)
         except KbError as exc:
             _fail(exc)
+        if ONLY_LANG:
+            # before the plugin's own on_config (priority -100): build this language first and only
+            i18n = _i18n(config)
+            i18n.current_language = ONLY_LANG
+            i18n.building = True
     return config
 
 
@@ -304,13 +315,13 @@ def on_post_template(output, template_name, config):
     target = Path(config.site_dir) / i18n.current_language / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
-    return State.default_404
+    return State.default_404 if State.default_404 is not None else output
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
 def on_post_build(config):
     i18n = _i18n(config)
-    if i18n.building:  # a nested language build: the plugin has not finished yet
+    if i18n.building and not ONLY_LANG:  # a nested language build: the plugin has not finished yet
         return
     site = Path(config.site_dir)
     counts = search.split_index(

@@ -1,0 +1,95 @@
+"""Build each language in its own process, at the same time, then merge.
+
+mkdocs-static-i18n builds the languages one after the other in one process,
+so a bilingual build uses one core. `python -m kb.parallel SITE_DIR` starts
+one `mkdocs build --strict` per language (KB_ONLY_LANG tells the hooks which
+one), each into its own folder, and merges them: the default language's
+output, plus each other language's folder, charts and sitemap entries. The
+result is the same site as the sequential build (tested).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def languages(config: Path) -> tuple[str, list[str]]:
+    """(default language, other languages) from mkdocs.yml's i18n plugin."""
+    text = re.sub(r"!(ENV|!python/name:)[^\n]*", "null", config.read_text(encoding="utf-8"))
+    plugins = yaml.safe_load(text)["plugins"]
+    i18n = next(p["i18n"] for p in plugins if isinstance(p, dict) and "i18n" in p)
+    langs = [lang for lang in i18n["languages"] if lang.get("build", True)]
+    default = next(lang["locale"] for lang in langs if lang.get("default"))
+    return default, [lang["locale"] for lang in langs if lang["locale"] != default]
+
+
+def _urls(sitemap: str) -> str:
+    match = re.search(r"<urlset[^>]*>(.*)</urlset>", sitemap, re.DOTALL)
+    return match.group(1) if match else ""
+
+
+def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(outputs[default], site)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for lang, out in outputs.items():
+        if lang == default:
+            continue
+        if (site / lang).exists():
+            shutil.rmtree(site / lang)
+        shutil.copytree(out / lang, site / lang)
+        for chart in (out / "assets" / "charts").glob(f"*.{lang}.svg"):
+            shutil.copy2(chart, site / "assets" / "charts" / chart.name)
+        extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8"))
+        sitemap = sitemap.replace("</urlset>", extra + "</urlset>")
+    (site / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
+
+
+def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -> int:
+    default, others = languages(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(config)]
+        if strict:
+            cmd.append("--strict")
+        procs = {
+            lang: subprocess.Popen(
+                [*cmd, "-d", str(out)],
+                cwd=config.parent,
+                env={**env, "KB_ONLY_LANG": lang},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for lang, out in outputs.items()
+        }
+        failed = False
+        for lang, proc in procs.items():
+            output, _ = proc.communicate()
+            if proc.returncode != 0:
+                failed = True
+                print(f"--- {lang} build failed ---\n{output}", file=sys.stderr)
+            elif output.strip():
+                print(output, end="")
+        if failed:
+            return 1
+        merge(outputs, default, site)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site"))

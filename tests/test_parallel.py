@@ -1,0 +1,29 @@
+"""The parallel build (one process per language, `make build`) makes the same site as the sequential one."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT, SITE_URL
+from kb import parallel
+
+
+def _urls(path):
+    text = path.read_text(encoding="utf-8")
+    return sorted(re.sub(r"\s+", " ", u).strip() for u in re.findall(r"<url>.*?</url>", text, re.DOTALL))
+
+
+def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    out = tmp_path / "parallel"
+    assert parallel.build(out, ROOT / "mkdocs.yml") == 0
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    different = [
+        rel
+        for rel in sorted(files)
+        if rel.split(".")[-1] in ("html", "json", "svg", "csv", "css", "js")
+        and (site / rel).read_bytes() != (out / rel).read_bytes()
+    ]
+    assert not different, different[:20]
+    assert _urls(site / "sitemap.xml") == _urls(out / "sitemap.xml")
