@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import locale
 from .data import Data
-from .render import plain
+from .render import colon, plain
 
 D3_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 PALETTE = ["#5e35b1", "#d81b60", "#00897b", "#f4511e", "#3949ab"]
@@ -83,7 +83,7 @@ def c189_by_year(data: Data, lang: str) -> Chart | None:
         },
     }
     rows = [[str(y), locale.number(counts[y], lang)] for y in years]
-    alt = f"{title}. " + "; ".join(f"{y}{_colon(lang)} {locale.number(counts[y], lang)}" for y in years) + "."
+    alt = f"{title}. " + "; ".join(f"{y}{colon(lang)} {locale.number(counts[y], lang)}" for y in years) + "."
     return Chart("c189-by-year", spec, rows, [_label(data, "year", lang), _label(data, "ratifications", lang)], alt)
 
 
@@ -117,7 +117,7 @@ def collectives_membership(data: Data, lang: str) -> Chart | None:
             "color": {"field": "collective", "type": "nominal", "title": None, "scale": {"range": PALETTE}},
         },
     }
-    alt = f"{title}. " + "; ".join(f"{r[0]}, {r[1]}{_colon(lang)} {r[2]}" for r in rows) + "."
+    alt = f"{title}. " + "; ".join(f"{r[0]}, {r[1]}{colon(lang)} {r[2]}" for r in rows) + "."
     headers = [_label(data, "collective_short", lang), _label(data, "date", lang), _label(data, "members", lang)]
     return Chart("collectives-membership", spec, rows, headers, alt)
 
@@ -165,13 +165,9 @@ def results_2017(data: Data, lang: str) -> Chart | None:
             },
         },
     }
-    alt = f"{title}. " + "; ".join(f"{r[1]}{_colon(lang)} {r[2]}" for r in rows) + "."
+    alt = f"{title}. " + "; ".join(f"{r[1]}{colon(lang)} {r[2]}" for r in rows) + "."
     headers = [_label(data, "area", lang), _label(data, "indicator", lang), _label(data, "figure", lang)]
     return Chart("results-2017", spec, rows, headers, alt)
-
-
-def _colon(lang: str) -> str:
-    return "\u00a0:" if lang == "fr" else ":"
 
 
 CHARTS = {"c189-by-year": c189_by_year, "collectives-membership": collectives_membership, "results-2017": results_2017}

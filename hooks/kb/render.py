@@ -8,6 +8,7 @@ Markdown pipeline as the page.
 
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 
 from . import locale
@@ -50,11 +51,16 @@ def rel_root(ctx: Context) -> str:
     return "../" * (len(ctx.page.removeprefix("content/").split("/")) - 1)
 
 
-def downloads(ctx: Context, name: str) -> str:
-    """The line under a rendered dataset: download it as CSV or JSON."""
+def download_links(ctx: Context, name: str) -> str:
+    """Markdown links to a data file's CSV and JSON downloads, relative to the page."""
     from .export import download_path
 
-    links = " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
+    return " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
+
+
+def downloads(ctx: Context, name: str) -> str:
+    """The line under a rendered dataset: download it as CSV or JSON."""
+    links = download_links(ctx, name)
     return f'\n\n<p class="kb-download" markdown="span">{label(ctx, "download_data")}{colon(ctx.lang)} {links} — [{label(ctx, "about_open_data")}]({rel_root(ctx)}{ctx.lang}/open-data.md)</p>\n'
 
 
@@ -389,8 +395,6 @@ def glossary(ctx: Context, args: list[str]) -> str:
 
 
 def _collate(text: str) -> str:
-    import unicodedata
-
     return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
 
 
@@ -424,8 +428,7 @@ def chart(ctx: Context, args: list[str]) -> str:
     made = charts.CHARTS[args[0]](ctx.data, ctx.lang)
     if made is None:
         raise DirectiveError(f"the data for the chart {args[0]} is missing")
-    depth = len(ctx.page.removeprefix("content/").split("/")) - 1
-    src = "../" * depth + chart_path(made.name, ctx.lang)
+    src = rel_root(ctx) + chart_path(made.name, ctx.lang)
     alt = esc(made.alt).replace("[", "(").replace("]", ")")
     caption = esc(made.spec["description"])
     rows = [[esc(c) for c in row] for row in made.rows]
@@ -470,7 +473,6 @@ def timeline(ctx: Context, args: list[str]) -> str:
     docs = ctx.data.by_id("bibliography")
     used_sources = [s for s in docs if any(e["source"] == s for e in events)]
     used_themes = [th for th in THEMES if any(th in e["themes"] for e in events)]
-    depth = len(ctx.page.removeprefix("content/").split("/")) - 1
     radio = '<input type="radio" name="kb-filter" id="{id}" class="kb-timeline__radio"{checked}><label for="{id}">{text}</label>'
     out = [
         '<div class="kb-timeline" markdown="1">',
@@ -499,7 +501,7 @@ def timeline(ctx: Context, args: list[str]) -> str:
         when = f'<time datetime="{esc(e["date"])}">{esc(locale.iso_date(e["date"], ctx.lang))}</time>'
         if "end" in e:
             when += f' – <time datetime="{esc(e["end"])}">{esc(locale.iso_date(e["end"], ctx.lang))}</time>'
-        link = "../" * depth + e["page"]
+        link = rel_root(ctx) + e["page"]
         source = esc(_source_short(docs[e["source"]], ctx.lang))
         out.append(
             f'<li class="{classes}" markdown="span">{when} — {t(e["title"], ctx.lang)} '
@@ -537,7 +539,7 @@ def datasets(ctx: Context, args: list[str]) -> str:
     from pathlib import Path
 
     from .data import records_key
-    from .export import download_path, published, rows
+    from .export import published, rows
 
     no_args(args)
     schema_dir = Path(__file__).resolve().parents[2] / "data" / "schemas"
@@ -554,7 +556,7 @@ def datasets(ctx: Context, args: list[str]) -> str:
             f'`data/{name}.yml` — {esc(locale.number(count, ctx.lang))} {label(ctx, "records")}. <span lang="en">{esc(schema.get("title", ""))}</span>',
             "",
         ]
-        links = " · ".join(f"[{fmt.upper()}]({rel_root(ctx)}{download_path(name, fmt)})" for fmt in ("csv", "json"))
+        links = download_links(ctx, name)
         out += [f"**{label(ctx, 'download_data')}{colon(ctx.lang)}** {links}", ""]
         out += [f"**{label(ctx, 'csv_columns')}{colon(ctx.lang)}** " + ", ".join(f"`{esc(c)}`" for c in columns), ""]
     return "\n".join(out)
