@@ -65,9 +65,14 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
+def lang_root(site: Path, lang: str) -> Path:
+    """Where a language's pages are in the built site (French at the root)."""
+    return site if lang == "fr" else site / lang
+
+
 def pages(site: Path, lang: str) -> set[str]:
     """Relative paths of the HTML pages of one language (404 included)."""
-    root = site if lang == "fr" else site / lang
+    root = lang_root(site, lang)
     found = set()
     for path in root.rglob("*.html"):
         rel = path.relative_to(root).as_posix()

@@ -16,7 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, SITE_PORT
+from conftest import LANGS, SITE_PORT, lang_root
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
@@ -143,7 +143,7 @@ def _pages_with(site, lang, word, without):
     """Pages of the language's search index that contain `word` but never `without`."""
     import json
 
-    index = (site if lang == "fr" else site / "en") / "search" / "search_index.json"
+    index = lang_root(site, lang) / "search" / "search_index.json"
     text: dict[str, str] = {}
     for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
         key = doc["location"].split("#")[0]

@@ -8,11 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import LANGS, pages, soup
-
-
-def lang_root(site: Path, lang: str) -> Path:
-    return site if lang == "fr" else site / lang
+from conftest import LANGS, lang_root, pages, soup
 
 
 def test_same_pages_in_both_languages(site):

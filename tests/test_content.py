@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import LANGS, ROOT, pages, soup
+from conftest import LANGS, ROOT, lang_root, pages, soup
 
 FACT_FILES = sorted((ROOT / "tests" / "key_facts").glob("*.yml"))
 
@@ -22,7 +22,7 @@ def normalise(text: str) -> str:
 
 @cache
 def _site_text(site: Path, lang: str) -> str:
-    root = site if lang == "fr" else site / lang
+    root = lang_root(site, lang)
     parts = []
     for rel in sorted(pages(site, lang)):
         article = soup(root / rel).find("article") or soup(root / rel)
@@ -47,7 +47,7 @@ def test_key_facts_appear_in_both_languages(site, facts_file, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_cites_its_sources(site, lang):
-    root = site if lang == "fr" else site / lang
+    root = lang_root(site, lang)
     for rel in pages(site, lang) - {"404.html"}:
         aside = soup(root / rel).select_one("aside.kb-sources")
         assert aside is not None, f"{lang}/{rel} has no source citation"

@@ -7,11 +7,7 @@ import io
 import json
 
 import yaml
-from conftest import LANGS, ROOT, build, copy_project, pages, soup
-
-
-def root(site, lang):
-    return site if lang == "fr" else site / lang
+from conftest import LANGS, ROOT, build, copy_project, lang_root, pages, soup
 
 
 def test_one_page_per_collective_and_per_network_in_both_languages(site):
@@ -27,17 +23,17 @@ def test_one_page_per_collective_and_per_network_in_both_languages(site):
             for r in records:
                 rel = f"{folder}/{r['id']}/index.html"
                 assert rel in built, f"{lang}: no page for {name} record {r['id']}"
-                doc = soup(root(site, lang) / rel)
+                doc = soup(lang_root(site, lang) / rel)
                 assert doc.h1.get_text(strip=True).startswith(r["name"][lang].replace("*", "")[:20])
                 # in the navigation of its language, seen from the home page
-                home = soup(root(site, lang) / "index.html")
+                home = soup(lang_root(site, lang) / "index.html")
                 assert home.select_one(f'nav.md-nav--primary a[href$="{rel.removesuffix("index.html")}"]'), (
                     f"{lang}/{rel} is not in the navigation"
                 )
 
 
 def _search_locations(site, lang):
-    index = json.loads((root(site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((lang_root(site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
     return {d["location"].split("#")[0] for d in index["docs"]}
 
 
@@ -68,7 +64,7 @@ def test_adding_a_record_adds_its_page_in_both_languages_without_code_change(tmp
     result = build(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
     for lang, country, number in (("fr", "Équateur", "1\u202f250"), ("en", "Ecuador", "1,250")):
-        page = root(out, lang) / "menengage/annual-summary-2017/regions/test-network/index.html"
+        page = lang_root(out, lang) / "menengage/annual-summary-2017/regions/test-network/index.html"
         assert page.exists(), f"no {lang} page for the new record"
         doc = soup(page)
         # no element was made from the data: the name shows as text (the <title> is text by nature)
@@ -77,13 +73,13 @@ def test_adding_a_record_adds_its_page_in_both_languages_without_code_change(tmp
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.read_text(encoding="utf-8")
         text = soup(page).article.get_text(" ")
         assert country in text and number in text
-        index = soup(root(out, lang) / "menengage/annual-summary-2017/regions/index.html")
+        index = soup(lang_root(out, lang) / "menengage/annual-summary-2017/regions/index.html")
         assert index.select_one('article a[href$="test-network/"]'), f"{lang}: the listing page does not link to it"
 
 
 def test_charts_have_caption_text_alternative_and_table(site):
     for lang in LANGS:
-        doc = soup(root(site, lang) / "menengage/annual-summary-2017/results/index.html")
+        doc = soup(lang_root(site, lang) / "menengage/annual-summary-2017/results/index.html")
         figure = doc.select_one("figure.kb-chart")
         assert figure is not None
         img = figure.find("img")
@@ -105,7 +101,7 @@ def test_every_dataset_downloads_as_csv_and_json_and_is_linked(site):
     coalitions = list(csv.DictReader(io.StringIO((downloads / "coalitions.csv").read_text(encoding="utf-8"))))
     assert coalitions[0]["name_fr"] == "Violence sexiste" and coalitions[0]["name_en"] == "Gender-Based Violence"
     for lang in LANGS:
-        doc = soup(root(site, lang) / "open-data/index.html")
+        doc = soup(lang_root(site, lang) / "open-data/index.html")
         hrefs = {a["href"].rsplit("/", 1)[-1] for a in doc.select("article a[href]")}
         assert {"collectives.csv", "collectives.json", "timeline.csv"} <= hrefs
 
@@ -113,7 +109,7 @@ def test_every_dataset_downloads_as_csv_and_json_and_is_linked(site):
 def test_timeline_filters_work_without_javascript(site):
     css = (site / "assets" / "stylesheets" / "kb-timeline.css").read_text(encoding="utf-8")
     for lang in LANGS:
-        doc = soup(root(site, lang) / "timeline/index.html")
+        doc = soup(lang_root(site, lang) / "timeline/index.html")
         radios = doc.select("input.kb-timeline__radio[type=radio]")
         assert len(radios) >= 6 and all(doc.find("label", attrs={"for": r["id"]}) for r in radios)
         items = doc.select(".kb-timeline__list li")
