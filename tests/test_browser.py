@@ -245,6 +245,30 @@ def test_no_request_leaves_localhost(browser, base_url, lang):
     assert hosts == {urlsplit(base_url).netloc}, f"requests to other hosts: {hosts - {urlsplit(base_url).netloc}}"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_loads_when_opened_and_no_request_fails(page, base_url, lang):
+    # A first visit downloads neither the search index nor the search engine;
+    # opening the search does, and the reader's query waits for them.
+    requests, failures = [], []
+    page.on("request", lambda r: requests.append(urlsplit(r.url).path))
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: failures.append(f"failed {r.url}"))
+    for path in PAGE_TYPES.values():
+        page.goto(url_of(base_url, lang, path))
+        page.wait_for_load_state("networkidle")
+    loaded = [r for r in requests if r.endswith("search_index.json") or "/workers/search." in r]
+    assert not loaded, f"{lang}: a first visit downloaded the search: {loaded}"
+    # Material's look-up of a sitemap next to each hreflang address is answered without the network
+    assert not [r for r in requests if r.endswith("sitemap.xml")], f"{lang}: sitemap requests: {requests}"
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("genre" if lang == "fr" else "gender")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    index = "/search/search_index.json" if lang == "fr" else "/en/search/search_index.json"
+    assert index in requests, f"{lang}: opening the search did not load {index}"
+    assert not failures, f"{lang}: failed requests: {failures}"
+
+
 def test_case_study_prints_cleanly(page, base_url, tmp_path):
     # the case study's bibliography: many external links
     page.goto(url_of(base_url, "en", "generation-equality/collective-commitments/bibliography/"))

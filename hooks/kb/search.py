@@ -42,12 +42,13 @@ def split_index(site_dir: Path, default: str, others: list[str]) -> dict[str, in
 
 WORKER = """\
 // Generated at build time by the knowledge base's hooks: Material's search
-// worker, with stemming kept for prefix queries. Material turns every query
-// term into a prefix query ("femmes" -> "femmes*"), and lunr skips the
-// stemmer for such terms, so a stemmed index would not find "femmes" (stem
-// "femm"). We stem the term and keep the prefix: "femm*".
-importScripts("{original}");
-(function () {{
+// worker, loaded on the first message (the index, sent when the reader opens
+// the search: overrides/partials/kb-search-loader.html), with stemming kept
+// for prefix queries. Material turns every query term into a prefix query
+// ("femmes" -> "femmes*"), and lunr skips the stemmer for such terms, so a
+// stemmed index would not find "femmes" (stem "femm"). We stem the term and
+// keep the prefix: "femm*".
+function kbStemPrefixQueries() {{
   var pipeline = null;
   var query = lunr.Index.prototype.query;
   lunr.Index.prototype.query = function (fn) {{
@@ -62,7 +63,14 @@ importScripts("{original}");
     }}
     return clause.call(this, c);
   }};
-}})();
+}}
+addEventListener("message", function first(event) {{
+  removeEventListener("message", first);
+  importScripts("{original}");
+  kbStemPrefixQueries();
+  // Material's worker began listening during this message: hand it over
+  dispatchEvent(new MessageEvent("message", {{ data: event.data }}));
+}});
 """
 
 
