@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from kb.data import load_data
+from kb.data import load_data, load_data_cached
 from kb.problems import KbError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,3 +163,20 @@ def test_norway_problem_gets_a_hint(data_dir):
     [problem] = problems_of(data_dir)
     assert problem.startswith("data/calendar-2017.yml:4: events[0].country: should be text in quotes")
     assert '"NO" for Norway' in problem
+
+
+def test_validated_data_is_cached_by_content(data_dir, tmp_path):
+    cache = tmp_path / "cache"
+    first = load_data_cached(data_dir, data_dir.parent, cache)
+    assert len(list(cache.glob("data-*.pickle"))) == 1
+    again = load_data_cached(data_dir, data_dir.parent, cache)
+    assert again["coalitions"] == first["coalitions"]
+    assert again.files["coalitions"].line_of(("coalitions", 0, "name")) == 4
+    # an edit is seen: the cached result is not used, and a mistake is reported
+    (data_dir / "coalitions.yml").write_text(GOOD.replace("action-coalition", "coalition-d-action"), encoding="utf-8")
+    with pytest.raises(KbError) as info:
+        load_data_cached(data_dir, data_dir.parent, cache)
+    assert "coalitions.yml:3: coalitions[0].kind" in str(info.value.problems[0])
+    # and is reported again by the next build: data with problems is never cached
+    with pytest.raises(KbError):
+        load_data_cached(data_dir, data_dir.parent, cache)

@@ -11,21 +11,26 @@ schemas use three keywords of ours, checked here:
 - ``x-country``: the value must be an ISO 3166-1 alpha-2 country code.
 
 All problems of all files are collected and raised together as a `KbError`.
+Validated data is cached by content (`load_data_cached`): the same data
+files, schemas, loader code and library versions give the same result.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
+import sys
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from babel import Locale
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
+# jsonschema and referencing are imported where data is validated: a build
+# whose data has not changed reads the validated data from the cache.
 from .problems import KbError, Problem, field_path
 from .yamlfile import YamlDoc, load_yaml
 
@@ -81,6 +86,8 @@ def _ids_of(doc: YamlDoc | None) -> set[str] | None:
 
 
 def _make_validator_class(known_ids: dict[str, set[str] | None]):
+    from jsonschema import Draft202012Validator, validators
+
     def x_ref(validator, target, instance, schema):
         ids = known_ids.get(target)
         if ids is not None and isinstance(instance, str) and instance not in ids:
@@ -116,8 +123,10 @@ def _make_validator_class(known_ids: dict[str, set[str] | None]):
     )
 
 
-def _Error(keyword: str, message: str, path=()) -> ValidationError:
+def _Error(keyword: str, message: str, path=()):
     """An error of one of our keywords, already in plain words."""
+    from jsonschema.exceptions import ValidationError
+
     err = ValidationError(message, validator=keyword, path=path)
     err._kb_plain = message
     return err
@@ -197,8 +206,39 @@ def _describe(value) -> str:
     return f"{value!r}"
 
 
+def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path) -> Data:
+    """`load_data`, remembered in `cache_dir` by a hash of everything its result depends on.
+
+    Data with problems is never cached, so its problems are reported by every build.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    for package in ("jsonschema", "referencing", "babel", "PyYAML"):
+        digest.update(f"{package} {metadata.version(package)}".encode())
+    code = Path(__file__).parent
+    inputs = [code / "data.py", code / "yamlfile.py", code / "problems.py"]
+    inputs += sorted(data_dir.glob("*.yml")) + sorted((data_dir / "schemas").glob("*.json"))
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    target = cache_dir / f"data-{digest.hexdigest()[:32]}.pickle"
+    try:
+        return pickle.loads(target.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    data = load_data(data_dir, root)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("data-*.pickle"):
+        old.unlink(missing_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(target)  # atomic: a parallel build never reads half a file
+    return data
+
+
 def load_data(data_dir: Path, root: Path | None = None) -> Data:
     """Load and validate every ``*.yml`` of `data_dir`; raise `KbError` listing all problems."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     root = root or data_dir.parent
     schema_dir = data_dir / "schemas"
     problems: list[Problem] = []
@@ -240,4 +280,4 @@ def _leaves(error):
     return [error]
 
 
-__all__ = ["Data", "load_data", "LANGS", "countries", "field_path"]
+__all__ = ["Data", "load_data", "load_data_cached", "LANGS", "countries", "field_path"]
