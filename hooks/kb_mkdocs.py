@@ -24,8 +24,8 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, export, pages, render, search, translations  # noqa: E402
-from kb.data import Data, load_data  # noqa: E402
+from kb import charts, export, freeze, pages, render, search, translations  # noqa: E402
+from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
 
@@ -56,12 +56,14 @@ def _fail(exc: KbError):
 # makes this process build that language alone; the plugin's loop over the
 # other languages is skipped.
 ONLY_LANG = os.environ.get("KB_ONLY_LANG")
+# The benchmark's stock baseline (hooks/kb/freeze.py): write the final content there.
+FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE") else None
 
 
 def on_config(config):
     if State.data is None:
         try:
-            State.data = load_data(ROOT / "data", ROOT)
+            State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data")
         except KbError as exc:
             _fail(exc)
         if ONLY_LANG:
@@ -165,6 +167,8 @@ def on_files(files, config):
     for chart in charts.all_charts(State.data, lang):
         svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
         files.append(File.generated(config, render.chart_path(chart.name, lang), content=svg))
+    if FREEZE:
+        _freeze_files(files)
     return files
 
 
@@ -190,7 +194,26 @@ def on_nav(nav, config, files):
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
+    if FREEZE:
+        _freeze_nav(nav, config)
     return nav
+
+
+def _freeze_files(files):
+    for file in files:
+        if file.abs_src_path is None and not file.is_documentation_page():
+            freeze.write_file(FREEZE, file.src_uri, file.content_bytes)
+
+
+def _freeze_nav(nav, config):
+    def item(node):
+        if node.is_section:
+            return {node.title: [item(child) for child in node.children]}
+        rel = node.file.src_uri.split("/", 1)[1]  # relative to the language folder
+        return {node.title: rel} if node.title and not getattr(node.file, "kb_generated", None) else rel
+
+    if _i18n(config).is_default_language_build:
+        freeze.write_nav(FREEZE, [item(node) for node in nav.items if not node.is_link])
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -209,6 +232,10 @@ def on_page_markdown(markdown, page, config, files):
     out += render.abbreviations(ctx)
     out = _translation_notice(out, page, config, ctx)
     State.problems += problems
+    if FREEZE:
+        meta = {k: v for k, v in page.meta.items() if not k.startswith("kb_")}
+        meta.setdefault("title", page.title)
+        freeze.write_page(FREEZE, page.file.src_uri, meta, out)
     return out
 
 
@@ -329,9 +356,3 @@ def on_post_build(config):
     )
     search.write_worker(site)
     log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))
-
-
-if os.environ.get("KB_BENCH_NO_HOOKS"):
-    # The benchmark's baseline: the same build with our hooks doing nothing.
-    for _name in [n for n in list(globals()) if n.startswith("on_")]:
-        del globals()[_name]
