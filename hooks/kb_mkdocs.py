@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -24,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, export, freeze, pages, render, search, translations  # noqa: E402
+from kb import charts, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class State:
     data: Data | None = None
+    updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
     generated: dict[str, File] = {}  # src_uri -> generated file, current language
     problems: list[Problem] = []
     default_404: str | None = None
@@ -66,6 +68,7 @@ def on_config(config):
             State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data")
         except KbError as exc:
             _fail(exc)
+        State.updated = gitdates.last_changes(ROOT)
         if ONLY_LANG:
             # before the plugin's own on_config (priority -100): build this language first and only
             i18n = _i18n(config)
@@ -222,10 +225,8 @@ def on_page_markdown(markdown, page, config, files):
     display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
     out, problems = expand(markdown, ctx)
-    updated = page.meta.pop("git_revision_date_localized_raw_iso_date", None)
-    # Material would print its own, unlabelled date: we print ours in the sources box
-    for key in [k for k in page.meta if k.startswith("git_revision_date_localized")]:
-        del page.meta[key]
+    # "last updated": the last commit that changed the page's file, else today (new or generated page)
+    updated = State.updated.get(display) or gitdates.build_date()
     citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
     out += citation
     problems += found
@@ -282,6 +283,11 @@ def on_page_context(context, page, config, nav):
 
 
 def on_env(env, config, files):
+    # Compiling the theme's templates is a tenth of each language's build: keep
+    # the compiled code between builds (Jinja checks each template's source).
+    cache = ROOT / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     # All pages' Markdown has been read: report every page's problems together.
     if State.problems:
         problems, State.problems = State.problems, []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from . import locale
@@ -175,7 +176,10 @@ CHARTS = {"c189-by-year": c189_by_year, "collectives-membership": collectives_me
 
 def svg(chart: Chart, lang: str, cache_dir: Path) -> str:
     """The chart as SVG, from the cache when the same spec was rendered before."""
-    payload = json.dumps({"spec": chart.spec, "locale": D3_LOCALES[lang]}, sort_keys=True, ensure_ascii=False)
+    renderer = metadata.version("vl-convert-python")  # a new renderer may draw differently
+    payload = json.dumps(
+        {"spec": chart.spec, "locale": D3_LOCALES[lang], "renderer": renderer}, sort_keys=True, ensure_ascii=False
+    )
     key = hashlib.sha256(payload.encode()).hexdigest()[:20]
     cached = cache_dir / f"{key}.svg"
     if cached.exists():
