@@ -8,6 +8,11 @@ page (which grows with the navigation every page carries).
 
     make bench-scale              # factors 1 and 10
     make bench-scale SCALE="1 10 100"
+    .venv/bin/python bench/scale.py --no-prune 1 10   # with the whole navigation in every page
+
+Each factor is built three ways: our sequential build, `make build`'s one
+process per language, and the stock MkDocs + Material + mkdocs-static-i18n
+build of the same final content (see bench/bench.py).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from conftest import copy_project  # noqa: E402
 
-from bench import timed_build  # noqa: E402
+from bench import stock_project, timed_build  # noqa: E402
 
 WORDS = {
     "fr": "collectif engagement mouvement réseau égalité justice genre femmes droits soins coalition redevabilité "
@@ -75,29 +80,40 @@ def scale_project(project: Path, k: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("factors", nargs="*", type=int, default=[1, 10])
-    parser.add_argument("--prune", action="store_true", help="also turn on Material's navigation.prune")
+    parser.add_argument(
+        "--no-prune",
+        dest="prune",
+        action="store_false",
+        help="turn Material's navigation.prune off: every page carries the whole navigation",
+    )
     args = parser.parse_args()
     rows = []
     for k in args.factors:
         with tempfile.TemporaryDirectory() as tmp:
             project = copy_project(Path(tmp) / "project")
             synthetic = scale_project(project, k)
-            if args.prune:
+            if not args.prune:
                 config = project / "mkdocs.yml"
                 text = config.read_text(encoding="utf-8")
-                config.write_text(
-                    text.replace("  features:\n", "  features:\n    - navigation.prune\n", 1), encoding="utf-8"
-                )
-            site = Path(tmp) / "site"
-            seconds, maxrss = timed_build(project, site, strict=False)
+                config.write_text(text.replace("    - navigation.prune\n", "", 1), encoding="utf-8")
+            site, frozen = Path(tmp) / "site", Path(tmp) / "frozen"
+            # our sequential build; it also writes the final content for the stock build (a few
+            # thousand small files: it slightly overstates our time)
+            seconds, maxrss = timed_build(project, site, strict=False, env_extra={"KB_BENCH_FREEZE": str(frozen)})
+            parallel, _ = timed_build(project, Path(tmp) / "parallel", strict=False, parallel=True)
+            stock = stock_project(project, frozen, Path(tmp) / "stock")
+            stock_seconds, _ = timed_build(stock, Path(tmp) / "stock-site", strict=False)
             html = (site / "menengage" / "code-of-conduct" / "index.html").read_bytes()
             pages = sum(1 for _ in site.rglob("index.html"))
             rows.append(
                 {
                     "factor": k,
+                    "navigation_prune": args.prune,
                     "pages_built": pages,
                     "synthetic_pages_per_language": synthetic,
                     "seconds": round(seconds, 2),
+                    "parallel_seconds": round(parallel, 2),
+                    "stock_seconds": round(stock_seconds, 2),
                     "peak_memory_mib": round(maxrss / 1024, 1),
                     "content_page_html_raw_kib": round(len(html) / 1024, 1),
                     "content_page_html_gzip_kib": round(len(gzip.compress(html, 6)) / 1024, 1),
@@ -110,12 +126,16 @@ def main() -> int:
     lines = [
         "# Scale",
         "",
-        "| factor | pages built | seconds | s per page | peak memory | content page HTML raw | gzip |",
-        "|---|---|---|---|---|---|---|",
+        f"navigation.prune: {'on' if args.prune else 'off'}. One run of each build, not strict.",
+        "",
+        "| factor | pages built | ours, sequential (s) | s per page | one process per language (s) | "
+        "stock sequential (s) | parallel / stock | peak memory | content page HTML raw | gzip |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['factor']}x | {r['pages_built']} | {r['seconds']} | {r['seconds'] / r['pages_built']:.3f} | "
+            f"{r['parallel_seconds']} | {r['stock_seconds']} | {r['parallel_seconds'] / r['stock_seconds']:.2f} | "
             f"{r['peak_memory_mib']} MiB | {r['content_page_html_raw_kib']} KiB | {r['content_page_html_gzip_kib']} KiB |"
         )
     if len(rows) > 1:
