@@ -25,9 +25,10 @@ def test_one_page_per_collective_and_per_network_in_both_languages(site):
                 assert rel in built, f"{lang}: no page for {name} record {r['id']}"
                 doc = soup(lang_root(site, lang) / rel)
                 assert doc.h1.get_text(strip=True).startswith(r["name"][lang].replace("*", "")[:20])
-                # in the navigation of its language, seen from the home page
-                home = soup(lang_root(site, lang) / "index.html")
-                assert home.select_one(f'nav.md-nav--primary a[href$="{rel.removesuffix("index.html")}"]'), (
+                # in the navigation of its language, seen from the page that lists the records
+                # (navigation.prune leaves out the pages of sections the reader is not in)
+                listing = soup(lang_root(site, lang) / folder / "index.html")
+                assert listing.select_one(f'nav.md-nav--primary a[href$="{r["id"]}/"]'), (
                     f"{lang}/{rel} is not in the navigation"
                 )
 
@@ -114,6 +115,10 @@ def test_timeline_filters_work_without_javascript(site):
         assert len(radios) >= 6 and all(doc.find("label", attrs={"for": r["id"]}) for r in radios)
         items = doc.select(".kb-timeline__list li")
         assert len(items) >= 50
+        # its stylesheet is loaded by the timeline page only
+        assert doc.select_one('link[rel=stylesheet][href$="assets/stylesheets/kb-timeline.css"]')
+        other = soup(lang_root(site, lang) / "about/index.html")
+        assert not other.select_one('link[href$="kb-timeline.css"]'), "every page loads the timeline's stylesheet"
         for radio in radios:
             if radio["id"] == "kb-f-all":
                 continue
