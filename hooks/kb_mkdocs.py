@@ -165,7 +165,7 @@ def on_files(files, config):
             File.generated(config, export.download_path(name, "json"), content=export.to_json(State.data, name))
         )
         files.append(File.generated(config, export.download_path(name, "csv"), content=export.to_csv(State.data, name)))
-    files.append(File.generated(config, "assets/stylesheets/kb-timeline.css", content=render.timeline_css(State.data)))
+    files.append(File.generated(config, PAGE_STYLES["timeline"], content=render.timeline_css(State.data)))
     # charts: SVG rendered from the data in this language (cached by content hash)
     for chart in charts.all_charts(State.data, lang):
         svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
@@ -219,12 +219,18 @@ def _freeze_nav(nav, config):
         freeze.write_nav(FREEZE, [item(node) for node in nav.items if not node.is_link])
 
 
+# directive -> stylesheet that only the pages using it load
+PAGE_STYLES = {"timeline": "assets/stylesheets/kb-timeline.css"}
+
+
 def on_page_markdown(markdown, page, config, files):
     lang = _lang(config)
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
     display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
     out, problems = expand(markdown, ctx)
+    # stylesheets only some pages need (overrides/main.html links them)
+    page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if f"kb:{name}" in markdown]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
     citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
