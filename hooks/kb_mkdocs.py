@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class State:
     data: Data | None = None
     updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
+    downloads: dict[str, str] = {}  # path -> content of the open-data files
     generated: dict[str, File] = {}  # src_uri -> generated file, current language
     problems: list[Problem] = []
     default_404: str | None = None
@@ -159,12 +160,13 @@ def on_files(files, config):
         _add_pages_only_in_other_languages(files, config)
     else:
         _link_pages_only_in_this_language(files, config)
-    # open data: every data file as JSON and CSV
-    for name in export.published(State.data):
-        files.append(
-            File.generated(config, export.download_path(name, "json"), content=export.to_json(State.data, name))
-        )
-        files.append(File.generated(config, export.download_path(name, "csv"), content=export.to_csv(State.data, name)))
+    # open data: every data file as JSON and CSV (the same for every language: made once)
+    if not State.downloads:
+        for name in export.published(State.data):
+            State.downloads[export.download_path(name, "json")] = export.to_json(State.data, name)
+            State.downloads[export.download_path(name, "csv")] = export.to_csv(State.data, name)
+    for path, content in State.downloads.items():
+        files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, PAGE_STYLES["timeline"], content=render.timeline_css(State.data)))
     # charts: SVG rendered from the data in this language (cached by content hash)
     for chart in charts.all_charts(State.data, lang):

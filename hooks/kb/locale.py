@@ -7,6 +7,7 @@ No hand-written tables: French gets `1 250`, `45 %`, `29 octobre 2023`,
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _format_date
@@ -20,10 +21,12 @@ def _loc(lang: str) -> str:
     return BABEL_LOCALES[lang]
 
 
+@cache  # the same few values are formatted on many pages
 def number(value: float, lang: str) -> str:
     return format_decimal(value, locale=_loc(lang))
 
 
+@cache
 def percent(value: float, lang: str) -> str:
     """`value` is a percentage (45 means 45 %)."""
     return format_percent(value / 100, locale=_loc(lang), decimal_quantization=False)
@@ -33,6 +36,7 @@ def figure(value: float, unit: str, lang: str) -> str:
     return percent(value, lang) if unit == "percent" else number(value, lang)
 
 
+@cache
 def iso_date(text: str, lang: str) -> str:
     """Format "2021", "2021-06" or "2021-06-30" at the precision given."""
     parts = [int(p) for p in str(text).split("-")]
@@ -43,9 +47,11 @@ def iso_date(text: str, lang: str) -> str:
     return _format_date(date(*parts), "long", locale=_loc(lang))
 
 
+@cache
 def month_name(month: int, lang: str) -> str:
     return _format_date(date(2000, month, 1), "LLLL", locale=_loc(lang))
 
 
+@cache
 def country(code: str, lang: str) -> str:
     return Locale.parse(_loc(lang)).territories[code]
