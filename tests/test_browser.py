@@ -165,6 +165,27 @@ def test_search_stems_a_plural_to_find_the_singular(page, base_url, site, lang, 
     assert results & only_singular, f"{plural!r} does not find the pages saying {singular!r}: {sorted(results)}"
 
 
+@pytest.mark.parametrize("lang, query", [("fr", "travailleuses domestiques"), ("en", "domestic workers")])
+def test_search_does_not_call_found_words_missing(page, base_url, lang, query):
+    # Material lists under a result the query words it lacks. With a stemmed index it
+    # compared the typed word ("travailleuses") with the stem ("travailleus") and listed
+    # the words of every result as missing, even of results that contain them.
+    search(page, base_url, lang, query)
+    results = page.eval_on_selector_all(
+        ".md-search-result__article",
+        """els => els.slice(0, 20).map(el => {
+            const terms = el.querySelector(".md-search-result__terms");
+            const copy = el.cloneNode(true);
+            copy.querySelector(".md-search-result__terms")?.remove();
+            return {text: copy.textContent.toLowerCase(), missing: terms ? terms.textContent : null};
+        })""",
+    )
+    with_every_word = [r for r in results if all(word in r["text"] for word in query.split())]
+    assert with_every_word, f"{lang}: none of the first results for {query!r} contains every word"
+    wrong = [r["missing"] for r in with_every_word if r["missing"]]
+    assert not wrong, f"{lang}: results containing {query!r} say {wrong[:3]}"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_phone_drawer_reaches_every_section(browser, base_url, lang):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)

@@ -49,12 +49,23 @@ WORKER = """\
 // stemmed index would not find "femmes" (stem "femm"). We stem the term and
 // keep the prefix: "femm*".
 function kbStemPrefixQueries() {{
+  // the index's search pipeline (stemmer, stop words, trimmer), known once the index is built
   var pipeline = null;
-  var query = lunr.Index.prototype.query;
-  lunr.Index.prototype.query = function (fn) {{
-    pipeline = this.pipeline;
-    try {{ return query.call(this, fn); }} finally {{ pipeline = null; }}
+  var build = lunr.Builder.prototype.build;
+  lunr.Builder.prototype.build = function () {{
+    var index = build.call(this);
+    pipeline = index.pipeline;
+    return index;
   }};
+  var load = lunr.Index.load;
+  lunr.Index.load = function (serialized) {{
+    var index = load.call(this, serialized);
+    pipeline = index.pipeline;
+    return index;
+  }};
+  // every query clause, including those Material parses to tell the reader
+  // which words a result lacks: stemmed the same way, or every word of a
+  // stemmed match would be listed as missing
   var clause = lunr.Query.prototype.clause;
   lunr.Query.prototype.clause = function (c) {{
     if (pipeline && typeof c.term === "string" && /^[^*]+\\*$/.test(c.term)) {{
