@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
+from kb import charts, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class State:
     data: Data | None = None
     updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
-    downloads: dict[str, str] = {}  # path -> content of the open-data files
+    shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
     generated: dict[str, File] = {}  # src_uri -> generated file, current language
     problems: list[Problem] = []
     default_404: str | None = None
@@ -152,7 +152,6 @@ def on_files(files, config):
             for other in i18n.build_languages
         }
         file.kb_generated = page
-        file.generated_by = "kb"  # not in Git: "last updated" falls back to the build date
         files.append(file)
         State.generated[file.src_uri] = file
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
@@ -160,14 +159,15 @@ def on_files(files, config):
         _add_pages_only_in_other_languages(files, config)
     else:
         _link_pages_only_in_this_language(files, config)
-    # open data: every data file as JSON and CSV (the same for every language: made once)
-    if not State.downloads:
+    # the same in every language, so made once per build: open data (every data file
+    # as JSON and CSV) and the timeline's filter stylesheet
+    if not State.shared_files:
         for name in export.published(State.data):
-            State.downloads[export.download_path(name, "json")] = export.to_json(State.data, name)
-            State.downloads[export.download_path(name, "csv")] = export.to_csv(State.data, name)
-    for path, content in State.downloads.items():
+            State.shared_files[export.download_path(name, "json")] = export.to_json(State.data, name)
+            State.shared_files[export.download_path(name, "csv")] = export.to_csv(State.data, name)
+        State.shared_files[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
+    for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
-    files.append(File.generated(config, PAGE_STYLES["timeline"], content=render.timeline_css(State.data)))
     # charts: SVG rendered from the data in this language (cached by content hash)
     for chart in charts.all_charts(State.data, lang):
         svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
@@ -232,7 +232,8 @@ def on_page_markdown(markdown, page, config, files):
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
     out, problems = expand(markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
-    page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if f"kb:{name}" in markdown]
+    used = directives.names(markdown)
+    page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
     citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)

@@ -49,6 +49,11 @@ def directive(name: str):
     return register
 
 
+def names(markdown: str) -> set[str]:
+    """The names of the directives `markdown` uses."""
+    return {match["name"] for match in DIRECTIVE.finditer(markdown)}
+
+
 def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
     """Replace every directive of `markdown`; return the new text and the problems found."""
     problems: list[Problem] = []
