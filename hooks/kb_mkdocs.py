@@ -13,6 +13,7 @@ import html
 import logging
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -25,9 +26,10 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
-from kb.data import Data, load_data_cached  # noqa: E402
+from kb import charts, directives, export, freeze, gitdates, pages, render, safety, search, translations  # noqa: E402
+from kb.data import Data, MissingLabel, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
+from kb.pagefile import read_page  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -35,12 +37,92 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class State:
+    """What one build knows. MkDocs keeps this module loaded between the rebuilds of
+    `mkdocs serve`, so `_new_build` starts every top-level build afresh."""
+
     data: Data | None = None
+    data_broken: bool = False  # the data has problems: render what can be, report, fail at the end
     updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
     shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
     generated: dict[str, File] = {}  # src_uri -> generated file, current language
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # every problem of this build, all languages
+    unsafe: set[str] = set()  # pages whose content must not be published (src_uri)
+    unreadable: set[str] = set()  # pages whose file could not be read (src_uri): links into them fail too
+    warnings: logging.Handler | None = None
     default_404: str | None = None
+
+
+class _Warnings(logging.Handler):
+    """MkDocs' own warnings (broken links, missing anchors, nav), as problems of this build."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+
+    def emit(self, record):
+        if record.name.startswith("mkdocs.hooks.kb"):
+            return
+        State.problems.append(_mkdocs_problem(record.getMessage()))
+
+
+LINK = "link"  # the field of MkDocs' link and anchor warnings
+DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link) '([^']*)'")
+
+
+def _mkdocs_problem(message: str) -> Problem:
+    """A MkDocs warning as a problem naming the file and, where it can be found, the line."""
+    match = DOC_FILE.search(message)
+    if match:
+        display = f"content/{match[1]}"
+        source = ROOT / display
+        line = None
+        if source.exists():
+            line = safety.locate(source.read_text(encoding="utf-8", errors="replace"), match[2])
+        return Problem(display, line, LINK, message)
+    nav = re.search(r"'([^']+\.md)'", message)
+    if "'nav'" in message and nav:
+        config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        return Problem("mkdocs.yml", safety.locate(config_text, nav[1]), "nav", message)
+    return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", message)
+
+
+# `mkdocs build` or `mkdocs serve` (on_startup): a failed build leaves no site to
+# publish, while the preview keeps showing what it can, with the problems.
+COMMAND = "build"
+
+
+def on_startup(command, dirty):
+    global COMMAND
+    COMMAND = command
+
+
+def _new_build(config):
+    """The start of a build of every language (not one of the plugin's nested language builds)."""
+    if State.warnings is not None:
+        logging.getLogger("mkdocs").removeHandler(State.warnings)
+    State.data, State.data_broken, State.problems = None, False, []
+    State.unsafe, State.unreadable = set(), set()
+    State.shared_files, State.generated, State.default_404 = {}, {}, None
+    State.warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(State.warnings)
+    try:
+        State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data", Path(config.docs_dir))
+    except KbError as exc:
+        State.problems += exc.problems
+        State.data, State.data_broken = getattr(exc, "data", None), True
+    State.updated = gitdates.last_changes(ROOT)
+
+
+def _guard(default, fn, *args):
+    """Run `fn`; when the data is already known to be broken, a failure of it is not a new problem."""
+    try:
+        return fn(*args)
+    except MissingLabel as exc:
+        State.problems.append(exc.problem())
+        return default
+    except Exception:
+        if State.data_broken:
+            return default
+        raise
 
 
 def _i18n(config):
@@ -64,12 +146,8 @@ FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE"
 
 
 def on_config(config):
-    if State.data is None:
-        try:
-            State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data")
-        except KbError as exc:
-            _fail(exc)
-        State.updated = gitdates.last_changes(ROOT)
+    if not _i18n(config).building:
+        _new_build(config)
         if ONLY_LANG:
             # before the plugin's own on_config (priority -100): build this language first and only
             i18n = _i18n(config)
@@ -142,7 +220,7 @@ def on_files(files, config):
     i18n = _i18n(config)
     lang = _lang(config)
     State.generated = {}
-    for page in pages.generated_pages(Context(State.data, lang, "")):
+    for page in _guard([], pages.generated_pages, Context(State.data, lang, "")):
         file = _generated_file(config, lang, page.path, page.markdown)
         # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
         file.locale = file.localization = file.locale_alternate_of = lang
@@ -162,19 +240,31 @@ def on_files(files, config):
     # the same in every language, so made once per build: open data (every data file
     # as JSON and CSV) and the timeline's filter stylesheet
     if not State.shared_files:
-        for name in export.published(State.data):
-            State.shared_files[export.download_path(name, "json")] = export.to_json(State.data, name)
-            State.shared_files[export.download_path(name, "csv")] = export.to_csv(State.data, name)
-        State.shared_files[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
+        State.shared_files = _guard({}, _shared_files)
     for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
     # charts: SVG rendered from the data in this language (cached by content hash)
-    for chart in charts.all_charts(State.data, lang):
-        svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
-        files.append(File.generated(config, render.chart_path(chart.name, lang), content=svg))
+    for name, svg in _guard([], _charts, lang):
+        files.append(File.generated(config, render.chart_path(name, lang), content=svg))
     if FREEZE:
         _freeze_files(files)
     return files
+
+
+def _shared_files() -> dict[str, str]:
+    shared = {}
+    for name in export.published(State.data):
+        shared[export.download_path(name, "json")] = export.to_json(State.data, name)
+        shared[export.download_path(name, "csv")] = export.to_csv(State.data, name)
+    shared[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
+    return shared
+
+
+def _charts(lang: str) -> list[tuple[str, str]]:
+    return [
+        (chart.name, charts.svg(chart, lang, ROOT / ".cache" / "charts"))
+        for chart in charts.all_charts(State.data, lang)
+    ]
 
 
 @event_priority(-150)
@@ -225,22 +315,41 @@ def _freeze_nav(nav, config):
 PAGE_STYLES = {"timeline": "assets/stylesheets/kb-timeline.css"}
 
 
+def _display(page) -> str:
+    """The page's file relative to the project (`content/<lang>/…` for a page made from data)."""
+    if page.file.abs_src_path:
+        return Path(page.file.abs_src_path).relative_to(ROOT).as_posix()
+    return f"content/{page.file.src_uri}"
+
+
+def on_page_read_source(page, config):
+    """Read editors' pages strictly (UTF-8, valid front matter); MkDocs would stop or guess."""
+    if not page.file.abs_src_path:
+        return None
+    source, problems = read_page(Path(page.file.abs_src_path), _display(page))
+    if problems:
+        State.problems += problems
+        State.unsafe.add(page.file.src_uri)
+        State.unreadable.add(page.file.src_uri)
+    return source
+
+
 def on_page_markdown(markdown, page, config, files):
     lang = _lang(config)
-    source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
-    display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
+    display = _display(page)
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
-    out, problems = expand(markdown, ctx)
+    out, problems = _guard((markdown, []), expand, markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
     page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
-    citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
+    citation, found = _guard(("", []), render.page_citation, page.meta.get("sources"), ctx, updated)
     out += citation
-    problems += found
-    out += render.abbreviations(ctx)
-    out = _translation_notice(out, page, config, ctx)
+    if page.file.src_uri not in State.unsafe:  # else its front matter could not be read: reported
+        problems += found
+    out += _guard("", render.abbreviations, ctx)
+    out = _guard(out, _translation_notice, out, page, config, ctx)
     State.problems += problems
     if FREEZE:
         meta = {k: v for k, v in page.meta.items() if not k.startswith("kb_")}
@@ -274,7 +383,10 @@ def _translation_notice(markdown, page, config, ctx):
 
 def _front_matter_lines(page, markdown: str) -> int:
     """How many lines of the file come before `markdown` (the body after the front matter)."""
-    source = page.file.content_string
+    try:
+        source = page.file.content_string
+    except ValueError:  # not UTF-8: already a problem of the page
+        return 0
     start = source.find(markdown[:200]) if markdown else -1
     return source.count("\n", 0, start) if start > 0 else 0
 
@@ -297,11 +409,25 @@ def on_env(env, config, files):
     cache = ROOT / ".cache" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
-    # All pages' Markdown has been read: report every page's problems together.
-    if State.problems:
-        problems, State.problems = State.problems, []
-        _fail(KbError(problems))
     return env
+
+
+def on_page_content(html_content, page, config, files):
+    """Whatever wrote it, a page's content may not run code in readers' browsers."""
+    found = safety.check_html(html_content)
+    if found:
+        display = _display(page)
+        try:
+            source = page.file.content_string
+        except (ValueError, OSError):
+            source = page.markdown or ""
+        for needle, message in found:
+            line = safety.locate(source, needle)
+            # not in the page's own text: it came from data, whose problems are already listed
+            if line is not None or not State.data_broken:
+                State.problems.append(Problem(display, line, "", message))
+        State.unsafe.add(page.file.src_uri)
+    return html_content
 
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -309,7 +435,10 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 def _name_search_dialog(output: str, config) -> str:
     """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    name = render.esc(State.data["labels"]["labels"]["search"][_lang(config)])
+    labels = State.data["labels"]["labels"] if State.data and "labels" in State.data else {}
+    if "search" not in labels:
+        return output  # reported with the data's problems
+    name = render.esc(labels["search"].get(_lang(config)) or labels["search"]["fr"])
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
 
 
@@ -324,8 +453,16 @@ def _absolute_alternates(output: str, page, config) -> str:
     return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
 
 
+@event_priority(-1000)  # last: the policy covers the page's final scripts
 def on_post_page(output, page, config):
-    return _absolute_alternates(_name_search_dialog(output, config), page, config)
+    if page.file.src_uri in State.unsafe:
+        # never written as it is, not even in the preview: the build fails with the problems
+        problems = [p for p in State.problems if p.file == _display(page)]
+        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems])
+    output = _absolute_alternates(_name_search_dialog(output, config), page, config)
+    # inline scripts allowed by hash: the theme's, never the page content's (checked above)
+    theme_only = output.replace(page.content, "") if page.content else output
+    return safety.add_policy(output, theme_only)
 
 
 def on_pre_template(template, template_name, config):
@@ -349,7 +486,7 @@ def on_post_template(output, template_name, config):
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
-    output = _name_search_dialog(output, config)
+    output = safety.add_policy(_name_search_dialog(output, config))
     i18n = _i18n(config)
     if i18n.is_default_language_build:
         State.default_404 = output
@@ -360,9 +497,36 @@ def on_post_template(output, template_name, config):
     return State.default_404 if State.default_404 is not None else output
 
 
+LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"
+
+
+def _into_unreadable(message: str) -> bool:
+    target = re.search(r"but the (?:doc|target) '([^']+)'", message)
+    return bool(target) and target[1] in State.unreadable
+
+
+def _empty(site: Path) -> None:
+    """Remove what a failed build wrote: nothing of it may be published."""
+    for path in site.iterdir() if site.is_dir() else []:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
 def on_post_build(config):
     i18n = _i18n(config)
+    last = ONLY_LANG or i18n.current_language == i18n.build_languages[-1]
+    if last and State.problems:
+        # every language is built: every problem of the build, sorted, then stop
+        problems, State.problems = State.problems, []
+        if State.data_broken:
+            # pages made from broken data are missing: their links would only repeat the data's problems
+            problems = [p for p in problems if p.field != LINK]
+            problems.append(Problem("data/", None, "", LINKS_LATER))
+        # links into a page that could not be read only repeat its problem
+        problems = [p for p in problems if not (p.field == LINK and _into_unreadable(p.message))]
+        if COMMAND != "serve":
+            _empty(Path(config.site_dir))
+        _fail(KbError(problems))
     if i18n.building and not ONLY_LANG:  # a nested language build: the plugin has not finished yet
         return
     site = Path(config.site_dir)

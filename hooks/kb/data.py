@@ -8,7 +8,12 @@ schemas use three keywords of ours, checked here:
   unique (``"id"``);
 - ``x-ref``: the value must be the id of a record of another data file
   (``"coalitions"``);
-- ``x-country``: the value must be an ISO 3166-1 alpha-2 country code.
+- ``x-country``: the value must be an ISO 3166-1 alpha-2 country code;
+- ``x-date``: a full date (``"2021-06-30"``) must be a day that exists;
+- ``x-page``: the value must be the path of a page under ``content/<language>/``.
+
+Every string of every file must also be in the safe inline Markdown subset
+(`kb.safety.check_data_text`): it may reach a page as Markdown.
 
 All problems of all files are collected and raised together as a `KbError`.
 Validated data is cached by content (`load_data_cached`): the same data
@@ -17,6 +22,7 @@ files, schemas, loader code and library versions give the same result.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -32,6 +38,7 @@ from babel import Locale
 # jsonschema and referencing are imported where data is validated: a build
 # whose data has not changed reads the validated data from the cache.
 from .problems import KbError, Problem, field_path
+from .safety import check_data_text
 from .yamlfile import YamlDoc, load_yaml
 
 LANGS = ("fr", "en")
@@ -40,6 +47,19 @@ LANG_NAMES = {"fr": "French", "en": "English"}
 
 class MissingData(LookupError):
     """A data file that a page or a renderer needs does not exist."""
+
+
+class MissingLabel(LookupError):
+    """A word that the site prints around data is missing from data/labels.yml."""
+
+    def problem(self) -> Problem:
+        key = self.args[0]
+        return Problem(
+            "data/labels.yml",
+            None,
+            f"labels.{key}",
+            f'the label "{key}" is missing, and the site prints it: add `{key}: {{fr: "…", en: "…"}}`',
+        )
 
 
 @dataclass
@@ -70,10 +90,18 @@ def records_key(data: dict) -> str:
     return keys[0]
 
 
+# Two-letter territory codes the locale library knows that do not name a country in
+# ISO 3166-1: exceptionally reserved (AC, CP, DG, EA, EU, EZ, IC, TA, UN), user-assigned
+# (QO, XA, XB, XK, ZZ: regions, pseudo-locales, Kosovo's provisional code) and CQ (Sark).
+NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
+
+
 @cache
 def countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes known to the locale library."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    """ISO 3166-1 alpha-2 codes of countries and territories (the locale library's list, less reserved codes)."""
+    return frozenset(
+        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
 
 
 def _ids_of(doc: YamlDoc | None) -> set[str] | None:
@@ -85,7 +113,7 @@ def _ids_of(doc: YamlDoc | None) -> set[str] | None:
         return set()
 
 
-def _make_validator_class(known_ids: dict[str, set[str] | None]):
+def _make_validator_class(known_ids: dict[str, set[str] | None], pages: frozenset[str] | None = None):
     from jsonschema import Draft202012Validator, validators
 
     def x_ref(validator, target, instance, schema):
@@ -101,6 +129,20 @@ def _make_validator_class(known_ids: dict[str, set[str] | None]):
             yield _Error(
                 "x-country",
                 f'"{instance}" is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. EC for Ecuador)',
+            )
+
+    def x_date(validator, enabled, instance, schema):
+        # the pattern has checked the form; the day must exist (no 30 February)
+        if enabled and isinstance(instance, str) and len(instance) == 10 and instance[4] == "-":
+            try:
+                datetime.date.fromisoformat(instance)
+            except ValueError:
+                yield _Error("x-date", f'"{instance}" is not a date (that day does not exist); check the day and month')
+
+    def x_page(validator, enabled, instance, schema):
+        if enabled and pages is not None and isinstance(instance, str) and instance.split("#")[0] not in pages:
+            yield _Error(
+                "x-page", f'there is no page "{instance}" in content/ (paths are relative to content/<language>/)'
             )
 
     def x_unique_ids(validator, key, instance, schema):
@@ -119,7 +161,8 @@ def _make_validator_class(known_ids: dict[str, set[str] | None]):
                     first[item[key]] = i
 
     return validators.extend(
-        Draft202012Validator, {"x-ref": x_ref, "x-country": x_country, "x-unique-ids": x_unique_ids}
+        Draft202012Validator,
+        {"x-ref": x_ref, "x-country": x_country, "x-date": x_date, "x-page": x_page, "x-unique-ids": x_unique_ids},
     )
 
 
@@ -180,7 +223,8 @@ def _plain(error) -> tuple[tuple, str]:
             f"{_describe(error.instance)} does not have the expected form ({error.schema.get('description') or error.validator_value})",
         )
     if v in ("minimum", "maximum"):
-        return path, f"{error.instance} is out of range ({v} {error.validator_value})"
+        bound = "smallest" if v == "minimum" else "largest"
+        return path, f"{error.instance} is out of range: the {bound} value allowed here is {error.validator_value}"
     if v == "minItems":
         return path, f"the list needs at least {error.validator_value} item(s)"
     if v == "minLength":
@@ -206,7 +250,19 @@ def _describe(value) -> str:
     return f"{value!r}"
 
 
-def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path) -> Data:
+def _page_paths(content_dir: Path | None) -> frozenset[str]:
+    """The pages a data record may point to: paths relative to a language folder of `content_dir`."""
+    if content_dir is None or not content_dir.is_dir():
+        return frozenset()
+    return frozenset(
+        path.relative_to(folder).as_posix()
+        for folder in content_dir.iterdir()
+        if folder.is_dir()
+        for path in folder.rglob("*.md")
+    )
+
+
+def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path, content_dir: Path | None = None) -> Data:
     """`load_data`, remembered in `cache_dir` by a hash of everything its result depends on.
 
     Data with problems is never cached, so its problems are reported by every build.
@@ -215,16 +271,17 @@ def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path) -> Data
     for package in ("jsonschema", "referencing", "babel", "PyYAML"):
         digest.update(f"{package} {metadata.version(package)}".encode())
     code = Path(__file__).parent
-    inputs = [code / "data.py", code / "yamlfile.py", code / "problems.py"]
+    inputs = [code / "data.py", code / "yamlfile.py", code / "problems.py", code / "safety.py"]
     inputs += sorted(data_dir.glob("*.yml")) + sorted((data_dir / "schemas").glob("*.json"))
     for path in inputs:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update("\0".join(sorted(_page_paths(content_dir))).encode())
     target = cache_dir / f"data-{digest.hexdigest()[:32]}.pickle"
     try:
         return pickle.loads(target.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    data = load_data(data_dir, root)
+    data = load_data(data_dir, root, content_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob("data-*.pickle"):
         old.unlink(missing_ok=True)
@@ -234,7 +291,7 @@ def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path) -> Data
     return data
 
 
-def load_data(data_dir: Path, root: Path | None = None) -> Data:
+def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None = None) -> Data:
     """Load and validate every ``*.yml`` of `data_dir`; raise `KbError` listing all problems."""
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
@@ -253,7 +310,7 @@ def load_data(data_dir: Path, root: Path | None = None) -> Data:
                 Problem(display, None, "", f"no schema for this file: add data/schemas/{path.stem}.schema.json")
             )
     known_ids = {name: _ids_of(doc) for name, doc in docs.items()}
-    validator_class = _make_validator_class(known_ids)
+    validator_class = _make_validator_class(known_ids, _page_paths(content_dir) if content_dir else None)
     schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT202012)) for name, schema in schemas.items()
@@ -267,9 +324,28 @@ def load_data(data_dir: Path, root: Path | None = None) -> Data:
             for err in _leaves(error):
                 path, message = _plain(err)
                 problems.append(doc.problem(path, message))
+        problems += _check_texts(doc)
+    data = Data({name: doc for name, doc in docs.items() if doc is not None})
     if problems:
-        raise KbError(problems)
-    return Data({name: doc for name, doc in docs.items() if doc is not None})
+        error = KbError(problems)
+        error.data = data  # what could be read, so that pages can still be checked in the same run
+        raise error
+    return data
+
+
+def _check_texts(doc: YamlDoc) -> list[Problem]:
+    """Every string of a data file may reach a page as Markdown: it must be in the safe subset."""
+    problems = []
+    stack = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            problems += [doc.problem(path, message) for message in check_data_text(value)]
+        elif isinstance(value, dict):
+            stack += [((*path, k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((*path, i), v) for i, v in enumerate(value)]
+    return problems
 
 
 def _leaves(error):

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .data import Data, MissingData
-from .problems import KbError, Problem
+from .data import Data, MissingData, MissingLabel
+from .problems import Problem
 
 DIRECTIVE = re.compile(r"^[ \t]*<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
 # Anything that looks like a directive but is not well-formed (e.g. "<!-- kb: x" or "kb:x>")
@@ -77,6 +77,9 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
         except DirectiveError as exc:
             problems.append(Problem(ctx.page, line_of(match.start()), "", f"kb:{name}: {exc}"))
             return match[0]
+        except MissingLabel as exc:
+            problems.append(exc.problem())
+            return match[0]
         except MissingData as exc:
             problems.append(
                 Problem(
@@ -103,10 +106,3 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
                 )
             )
     return out, problems
-
-
-def expand_or_raise(markdown: str, ctx: Context) -> str:
-    out, problems = expand(markdown, ctx)
-    if problems:
-        raise KbError(problems)
-    return out

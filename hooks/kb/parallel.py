@@ -58,12 +58,35 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
 
 
+PROBLEM = re.compile(r"^  - (.+)$", re.MULTILINE)
+
+
+def report(failed: dict[str, str]) -> str:
+    """One list of every language's problems (those of the data appear once), sorted by file and line."""
+    problems: set[str] = set()
+    unexplained = []
+    for lang, output in failed.items():
+        found = PROBLEM.findall(output.split("problems to fix:", 1)[-1]) if "to fix:" in output else []
+        problems.update(found)
+        if not found:
+            unexplained.append(f"--- the {lang} build failed ---\n{output}")
+
+    def key(problem: str):
+        where = problem.split(" ", 1)[0].rstrip(":").split(":")
+        return (where[0], int(where[1]) if len(where) > 1 and where[1].isdigit() else 0, problem)
+
+    lines = sorted(problems, key=key)
+    head = "1 problem to fix:" if len(lines) == 1 else f"{len(lines)} problems to fix:"
+    return "\n".join([*unexplained, *([head] if lines else []), *(f"  - {line}" for line in lines)])
+
+
 def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -> int:
     default, others = languages(config)
     with tempfile.TemporaryDirectory() as tmp:
         outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(config)]
+        # not -q: it hides the warnings that --strict counts
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config)]
         if strict:
             cmd.append("--strict")
         procs = {
@@ -77,15 +100,10 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -
             )
             for lang, out in outputs.items()
         }
-        failed = False
-        for lang, proc in procs.items():
-            output, _ = proc.communicate()
-            if proc.returncode != 0:
-                failed = True
-                print(f"--- {lang} build failed ---\n{output}", file=sys.stderr)
-            elif output.strip():
-                print(output, end="")
+        outputs_text = {lang: proc.communicate()[0] for lang, proc in procs.items()}
+        failed = {lang: text for lang, text in outputs_text.items() if procs[lang].returncode != 0}
         if failed:
+            print(report(failed), file=sys.stderr)
             return 1
         merge(outputs, default, site)
     return 0

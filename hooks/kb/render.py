@@ -12,6 +12,7 @@ import unicodedata
 from html import escape
 
 from . import locale
+from .data import MissingLabel
 from .directives import Context, DirectiveError, directive
 from .problems import Problem
 
@@ -33,7 +34,10 @@ def plain(field: dict, lang: str) -> str:
 
 
 def label(ctx: Context, key: str) -> str:
-    return t(ctx.data["labels"]["labels"][key], ctx.lang)
+    labels = ctx.data["labels"]["labels"]
+    if key not in labels:
+        raise MissingLabel(key)
+    return t(labels[key], ctx.lang)
 
 
 def cell(text: str) -> str:

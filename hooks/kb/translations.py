@@ -52,13 +52,17 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    return (yaml.load(match.group(1), Loader=Loader) or {}), text[match.end() :]
+    try:
+        meta = yaml.load(match.group(1), Loader=Loader)
+    except yaml.YAMLError:  # reported with its line by kb.pagefile
+        meta = None
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 
 
 @lru_cache(maxsize=4096)
 def _file_info(path: Path, mtime_ns: int, size: int) -> tuple[str, str]:
     """(hash of the body, recorded translation_of) of one file; cached while the file is unchanged."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8", errors="replace")  # not UTF-8: reported by kb.pagefile
     meta, _ = split_front_matter(text)
     return source_hash(text), str(meta.get(KEY, ""))
 

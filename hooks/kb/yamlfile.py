@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import KbError, Problem, field_path
+from .problems import Problem, field_path
 
 # libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -57,12 +57,69 @@ def _index(node, path, lines, problems, file):
             _index(item, (*path, i), lines, problems, file)
 
 
+# Bounds that no real data file comes near, so that a mistaken or hostile file
+# is refused at once instead of exhausting the machine.
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 20
+
+
+def _bounded(text: str, display: str) -> list[Problem]:
+    """Refuse anchors and aliases (`&name`, `*name`: one alias can stand for millions of
+    values) and nesting deeper than MAX_DEPTH, reading the file's events only."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return [
+                    Problem(
+                        display,
+                        line,
+                        "",
+                        "anchors and aliases (&name, *name) are not allowed in data files: "
+                        "write each value out in full",
+                    )
+                ]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [Problem(display, line, "", f"the data is nested more than {MAX_DEPTH} levels deep here")]
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return []  # reported with its line by the full reading
+    return []
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The text of an editor's file, or the problem that prevents reading it (not UTF-8: which line)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [
+            Problem(
+                display,
+                line,
+                "",
+                "this line is not UTF-8 text (the file was saved in another encoding, e.g. Latin-1 or "
+                "Windows-1252): save the file as UTF-8 in your editor",
+            )
+        ]
+
+
 def load_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one file; return the document (None if unreadable) and its problems."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(display, None, "", f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")]
+    if path.stat().st_size > MAX_BYTES:
+        size = path.stat().st_size // 1000
+        return None, [Problem(display, None, "", f"the file is {size} kB; data files are limited to 2,000 kB")]
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    problems = _bounded(text, display)
+    if problems:
+        return None, problems
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -80,10 +137,3 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     if node is not None:
         _index(node, (), doc.lines, problems, display)
     return doc, problems
-
-
-def load_yaml_or_raise(path: Path, display: str) -> YamlDoc:
-    doc, problems = load_yaml(path, display)
-    if problems:
-        raise KbError(problems)
-    return doc

@@ -1,0 +1,217 @@
+"""Nothing an editor writes may run in a reader's browser.
+
+Three layers, each complete on its own:
+
+1. **Data text** (`check_data_text`): every string of every data file is
+   rendered as the inline Markdown it becomes on a page and may only produce
+   emphasis, strong, superscript, code, a `lang` attribute and links to
+   `http(s):`, `mailto:` or pages of the site. Raw HTML is refused outright.
+2. **Page content** (`check_html`): the HTML of every page's body, whatever
+   wrote it (a Markdown page, a directive, a generated page), is read with an
+   HTML parser: no script, frame, object, form, meta or base element, no
+   `on…=` attribute, no URL with another scheme than `http(s):`, `mailto:`,
+   `tel:` or a relative address.
+3. **The browser** (`add_policy`): every page carries a Content-Security-Policy
+   that allows only the site's own files (inline scripts of the theme by
+   hash) and a `no-referrer` policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cache
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+# --- URLs ---------------------------------------------------------------------
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# What browsers ignore inside a URL before reading its scheme (tabs, new lines, controls, spaces).
+_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def unsafe_url(url: str, schemes=SAFE_SCHEMES) -> str | None:
+    """Why `url` may not be a link target (None when it is safe): a relative address or an allowed scheme."""
+    cleaned = _IGNORED.sub("", url)
+    if cleaned.startswith("//") or cleaned.startswith("\\"):
+        return f'"{url}" leaves the site without saying how: write the full address, starting with https://'
+    scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/", 1)[0] else ""
+    if scheme and scheme not in schemes:
+        allowed = ", ".join(f"{s}:" for s in sorted(schemes))
+        return f'links may only use {allowed} or point to a page of the site, not "{scheme}:"'
+    return None
+
+
+# --- HTML ---------------------------------------------------------------------
+
+# Elements that run code, load other documents, send data or change the page's base.
+FORBIDDEN_TAGS = frozenset(
+    {
+        "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link",
+        "form", "template", "portal", "noscript", "foreignobject", "animate", "animatemotion",
+        "animatetransform", "set", "handler", "listener", "style",
+    }
+)  # fmt: skip
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "poster", "data", "cite", "background", "ping", "xlink:href", "srcset"}
+)
+# Attributes that make a document load or run something without a URL attribute.
+FORBIDDEN_ATTRIBUTES = frozenset({"srcdoc", "http-equiv"})
+
+
+class _Reader(HTMLParser):
+    def __init__(self, visit):
+        super().__init__(convert_charrefs=True)
+        self.visit = visit
+
+    def handle_starttag(self, tag, attrs):
+        self.visit(tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self.visit(tag, attrs)
+
+
+def check_html(html: str) -> list[tuple[str, str]]:
+    """Problems of a page's content: (the text to look for in the source, what is wrong)."""
+    found: list[tuple[str, str]] = []
+
+    def visit(tag: str, attrs):
+        if tag in FORBIDDEN_TAGS:
+            found.append((f"<{tag}", f"a <{tag}> element is not allowed in pages: it could run code or load "
+                                     "another site in readers' browsers; remove it"))  # fmt: skip
+        for name, value in attrs:
+            if name.startswith("on"):
+                found.append((name, f"the attribute {name}=… would run code in readers' browsers; remove it"))
+            elif name in FORBIDDEN_ATTRIBUTES:
+                found.append((name, f"the attribute {name}=… is not allowed in pages; remove it"))
+            elif name in URL_ATTRIBUTES and value:
+                urls = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+                for url in urls:
+                    why = unsafe_url(url)
+                    if why:
+                        found.append((url.strip()[:40] or name, why))
+
+    _Reader(visit).feed(html)
+    return found
+
+
+def locate(source: str, needle: str) -> int | None:
+    """The 1-based line of `source` where `needle` first appears (case-insensitive), if it does."""
+    at = source.lower().find(needle.lower())
+    return source.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+# --- Data text: a safe inline Markdown subset ---------------------------------
+
+INLINE_TAGS = frozenset({"p", "em", "strong", "sup", "code", "a"})
+LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A raw HTML tag, comment or declaration (an autolink <https://…> is Markdown, not HTML).
+RAW_HTML = re.compile(r"<(?!(?:https?|mailto):)[/!?]?[A-Za-z!]")
+SUBSET = (
+    "*emphasis*, **strong**, ^superscript^ (e.g. 6^e^), [a link](https://…), "
+    "and *a title in another language*{: lang=es }"
+)
+
+
+@cache
+def _markdown():
+    import markdown
+
+    return markdown.Markdown(extensions=["attr_list", "pymdownx.caret"])
+
+
+def check_data_text(text: str) -> list[str]:
+    """What is wrong with `text` as data text (empty when it is in the safe inline Markdown subset)."""
+    if not any(c in text for c in "<[{&"):
+        return []  # without these, Markdown can make no link, attribute or tag
+    problems: list[str] = []
+    raw = RAW_HTML.search(text)
+    if raw:
+        end = text.find(">", raw.start())
+        snippet = (
+            text[raw.start() : end + 1] if 0 <= end < raw.start() + 60 else text[raw.start() : raw.start() + 40] + "…"
+        )
+        return [f"raw HTML ({snippet}) is not allowed in data text; write Markdown instead: {SUBSET}"]
+    md = _markdown()
+    md.reset()
+    html = md.convert(text)
+
+    def visit(tag: str, attrs):
+        if tag not in INLINE_TAGS:
+            problems.append(f"only inline Markdown is allowed in data text ({SUBSET}); this makes a <{tag}>")
+            return
+        for name, value in attrs:
+            if tag == "a" and name == "href":
+                why = unsafe_url(value or "")
+                if why:
+                    problems.append(why)
+            elif name == "lang":
+                if not LANG_TAG.match(value or ""):
+                    problems.append(f'"{value}" is not a language code (write e.g. {{: lang=es }})')
+            else:
+                problems.append(f"attribute lists in data text may only set a language, {{: lang=es }}; not {name}")
+
+    _Reader(visit).feed(html)
+    return list(dict.fromkeys(problems))
+
+
+# --- Content-Security-Policy --------------------------------------------------
+
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<code>.*?)</script>", re.DOTALL | re.IGNORECASE)
+_DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?(?!(?:text|application)/(?:java|ecma)script|module)[\w/+.-]+""", re.I)
+HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
+
+
+def script_hashes(html: str) -> list[str]:
+    """CSP sources for the inline scripts of `html` that a browser runs."""
+    hashes = []
+    for match in _INLINE_SCRIPT.finditer(html):
+        attrs = match["attrs"] or ""
+        if "src=" in attrs.lower() or _DATA_TYPE.search(attrs):
+            continue  # a file of the site, or data (JSON) that the browser does not run
+        digest = hashlib.sha256(match["code"].encode("utf-8")).digest()
+        hashes.append("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+    return list(dict.fromkeys(hashes))
+
+
+def policy(html: str) -> str:
+    """The page's policy: its own files, and the inline scripts of `html` by hash."""
+    scripts = " ".join(["'self'", *script_hashes(html), "'wasm-unsafe-eval'"])
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def add_policy(html: str, trusted: str | None = None) -> str:
+    """`html` with its Content-Security-Policy and referrer policy right after `<meta charset>`;
+    the inline scripts allowed are those of `trusted` (the page less its content), else of `html`."""
+    tags = (
+        f'<meta http-equiv="Content-Security-Policy" content="{policy(html if trusted is None else trusted)}">'
+        '<meta name="referrer" content="no-referrer">'
+    )
+    match = HEAD.search(html)
+    if match is None:
+        return html
+    return html[: match.end()] + tags + html[match.end() :]
+
+
+# --- A page that is not published as written ----------------------------------
+
+_PROBLEM_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not published: {{ page }}</title></head>
+<body><h1>This page is not published</h1>
+<p>{{ page }} has problems that could harm readers or that the site cannot read. Fix them; the build
+stops until then.</p>
+<ul>{% for problem in problems %}<li><code>{{ problem }}</code></li>{% endfor %}</ul>
+</body></html>
+"""
+
+
+def problem_page(page: str, problems: list[str]) -> str:
+    """What the preview shows instead of a page that must not be published."""
+    from jinja2 import Environment
+
+    return Environment(autoescape=True).from_string(_PROBLEM_PAGE).render(page=page, problems=problems)
