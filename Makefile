@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# The build engine (hooks/kb/engine.py): mkdocs, or properdocs, its maintained fork.
+ENGINE ?= mkdocs
+export KB_ENGINE := $(ENGINE)
 
 .PHONY: serve build test clean translations translations-done bench bench-scale
 
@@ -16,7 +19,7 @@ $(STAMP): requirements.txt
 
 ## serve: live-reloading preview on http://127.0.0.1:8000/ (French) and /en/ (English)
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/python -m $(ENGINE) serve --dev-addr 127.0.0.1:8000 --livereload
 
 ## build: strict build into site/, one process per language (hooks/kb/parallel.py)
 build: $(STAMP)

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from kb import engine
+
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+MKDOCS = engine.command()
 LANGS = ("fr", "en")
 
 
@@ -29,11 +31,11 @@ SITE_PORT = _free_port()
 SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
 
 
-def build(project: Path, out: Path) -> subprocess.CompletedProcess:
+def build(project: Path, out: Path, command: list[str] = MKDOCS) -> subprocess.CompletedProcess:
     """Run a strict build of `project` into `out` (a separate process, as an editor would)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
     return subprocess.run(
-        [*MKDOCS, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        [*command, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
         cwd=project,
         capture_output=True,
         text=True,

@@ -168,6 +168,14 @@ def test_invalid_front_matter_names_the_page_and_line(tmp_path):
     assert source.startswith("\n# Titre")
 
 
+def test_front_matter_the_theme_prints_is_plain_text(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text('---\nsources: [gef-2021]\ntitle: "<img src=x onerror=alert(1)>"\n---\n\n# Titre\n')
+    assert [str(p) for p in read_page(path, "content/fr/page.md")[1]] == [
+        "content/fr/page.md:3: title: the title is plain text, shown in menus, tabs and search results: no HTML"
+    ]
+
+
 # --- whole builds -----------------------------------------------------------------
 
 

@@ -13,7 +13,11 @@ from pathlib import Path
 import yaml
 
 from .problems import Problem
+from .safety import RAW_HTML
 from .yamlfile import Loader, read_text
+
+# front matter the theme prints outside the page's content
+PLAIN_FIELDS = ("title", "description")
 
 # MkDocs' own front matter delimiters (mkdocs.utils.meta.YAML_RE)
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -44,4 +48,11 @@ def read_page(path: Path, display: str) -> tuple[str, list[Problem]]:
     if not isinstance(meta, dict):
         problems.append(Problem(display, 2, "front matter", "the front matter must be fields, `key: value`"))
         return text[match.end() :], problems
+    for key in PLAIN_FIELDS:
+        value = meta.get(key)
+        if isinstance(value, str) and RAW_HTML.search(value):
+            line = 1 + next((i for i, row in enumerate(match.group(1).splitlines(), 1) if row.startswith(f"{key}:")), 1)
+            problems.append(
+                Problem(display, line, key, f"the {key} is plain text, shown in menus, tabs and search results: no HTML")
+            )
     return text, problems

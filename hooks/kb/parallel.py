@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from kb import engine
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,7 +88,7 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -
         outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         # not -q: it hides the warnings that --strict counts
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config)]
+        cmd = [*engine.command(), "build", "--clean", "-f", str(config)]
         if strict:
             cmd.append("--strict")
         procs = {
