@@ -6,12 +6,10 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from kb import engine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path
 
 import yaml
-
 from kb import engine
 
 ROOT = Path(__file__).resolve().parents[2]
