@@ -20,6 +20,9 @@ THEME_EXCEPTIONS = [
     # the table-of-contents title points to its toggle even where the page hides the toc
     r"The value of the .for. attribute of the .label. element must be the ID of a non-hidden form control",
 ]
+# The checker's grammar of Content-Security-Policy predates CSP Level 3's
+# 'wasm-unsafe-eval' (WebAssembly for the search engine); browsers know it.
+CHECKER_GAPS = [r"Expecting source-expression but found \"'wasm-unsafe-eval'\"\."]
 
 
 def test_html_is_valid_apart_from_the_theme_exceptions(site):
@@ -38,7 +41,7 @@ def test_html_is_valid_apart_from_the_theme_exceptions(site):
     errors = [
         f"{m.get('url', '').split('/site')[-1]}:{m.get('lastLine')}: {m['message']}"
         for m in messages
-        if m.get("type") == "error" and not any(re.search(p, m["message"]) for p in THEME_EXCEPTIONS)
+        if m.get("type") == "error" and not any(re.search(p, m["message"]) for p in THEME_EXCEPTIONS + CHECKER_GAPS)
     ]
     assert messages is not None
     assert not errors, "\n".join(errors[:40])
