@@ -32,8 +32,10 @@ def percent(value: float, lang: str) -> str:
     return format_percent(value / 100, locale=_loc(lang), decimal_quantization=False)
 
 
-def figure(value: float, unit: str, lang: str) -> str:
-    return percent(value, lang) if unit == "percent" else number(value, lang)
+def figure(value: float, unit: str, lang: str, at_least: bool = False) -> str:
+    """A count or a percentage; "800 000+" when the source gives a minimum."""
+    text = percent(value, lang) if unit == "percent" else number(value, lang)
+    return text + "+" if at_least else text
 
 
 @cache

@@ -200,7 +200,7 @@ def figure_cards(ctx: Context, figures: list[dict]) -> list[str]:
     """Key figures as Material grid cards: the number large, its label below."""
     lines = ['<div class="grid cards kb-figures" markdown>', ""]
     for f in figures:
-        value = locale.figure(f["value"], f["unit"], ctx.lang)
+        value = locale.figure(f["value"], f["unit"], ctx.lang, f.get("at_least", False))
         lines.append(f'- <span class="kb-figure__value">{esc(value)}</span>')
         lines.append(f"    {t(f['label'], ctx.lang)}")
         if "note" in f:
@@ -335,7 +335,8 @@ def results(ctx: Context, args: list[str]) -> str:
         if "summary" in area:
             lines += [t(area["summary"], ctx.lang), ""]
         rows = [
-            [esc(locale.figure(i["value"], i["unit"], ctx.lang)), t(i["label"], ctx.lang)] for i in area["indicators"]
+            [esc(locale.figure(i["value"], i["unit"], ctx.lang, i.get("at_least", False))), t(i["label"], ctx.lang)]
+            for i in area["indicators"]
         ]
         lines += table([label(ctx, "figure"), label(ctx, "indicator")], rows) + [""]
     return ("\n".join(lines)) + downloads(ctx, "results-2017")
