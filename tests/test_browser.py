@@ -101,6 +101,11 @@ def search(page, base_url, lang, query):
     page.wait_for_function(
         "() => !document.querySelector('.md-search-result__meta').textContent.match(/Initiali|Initializ|Saisi|Type/)"
     )
+    # the list is drawn after the count: wait for it, or for the count to say there is nothing
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__item > a')"
+        " || /Aucun|No matching/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
     page.wait_for_timeout(300)
     return [
         urlsplit(a).path

@@ -26,6 +26,10 @@ def _site_text(site: Path, lang: str) -> str:
     parts = []
     for rel in sorted(pages(site, lang)):
         article = soup(root / rel).find("article") or soup(root / rel)
+        for sup in article.find_all("sup"):  # French ordinals, 77<sup>e</sup>, read as 77e
+            if sup.get_text() in ("e", "er", "re"):
+                sup.unwrap()
+        article.smooth()  # join "77" and "e" into one string
         parts.append(article.get_text(" "))
     return normalise(" ".join(parts))
 

@@ -27,7 +27,7 @@ def test_coalitions_in_each_language(data):
     fr, problems = expand("Intro\n\n<!-- kb:coalitions -->\n", ctx(data, "fr"))
     assert not problems
     assert "1. **Violence sexiste**" in fr
-    assert "Pacte sur les femmes, la paix, la sécurité et l&#x27;action humanitaire" in fr
+    assert "Pacte sur les femmes, la paix, la sécurité et l’action humanitaire" in fr
     en, _ = expand("<!-- kb:coalitions -->", ctx(data, "en"))
     assert "6. **Feminist Movements and Leadership**" in en
     assert "And the Compact: **Compact on Women, Peace and Security and Humanitarian Action**" in en
@@ -71,7 +71,7 @@ def test_page_sources_mark_the_title_language(data):
 @pytest.mark.parametrize(
     "lang, expected",
     [
-        ("fr", ("1\u202f250", "45\u00a0%", "29 octobre 2023", "juin 2021", "Équateur")),
+        ("fr", ("1\u202f250", "45\u202f%", "29 octobre 2023", "juin 2021", "Équateur")),
         ("en", ("1,250", "45%", "29 October 2023", "June 2021", "Ecuador")),
     ],
 )

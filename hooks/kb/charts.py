@@ -129,9 +129,11 @@ def results_2017(data: Data, lang: str) -> Chart | None:
     values, rows = [], []
     for area in data["results-2017"]["areas"]:
         for i in area["indicators"]:
-            if i["unit"] != "count":
-                continue
             label = plain(i["label"], lang).replace("*", "")
+            figure = locale.figure(i["value"], i["unit"], lang, i.get("at_least", False))
+            rows.append([f"{area['number']}. {plain(area['title'], lang)}", label, figure])
+            if i["unit"] != "count":
+                continue  # percentages are in the table, not among the bars of counts
             short = label if len(label) <= 38 else label[:36].rsplit(" ", 1)[0] + "…"
             values.append(
                 {
@@ -140,7 +142,6 @@ def results_2017(data: Data, lang: str) -> Chart | None:
                     "area": f"{area['number']}. {plain(area['title'], lang)}",
                 }
             )
-            rows.append([f"{area['number']}. {plain(area['title'], lang)}", label, locale.number(i["value"], lang)])
     title = _label(data, "chart_results", lang)
     spec = {
         **_base(title),

@@ -28,12 +28,14 @@ def number(value: float, lang: str) -> str:
 
 @cache
 def percent(value: float, lang: str) -> str:
-    """`value` is a percentage (45 means 45 %)."""
-    return format_percent(value / 100, locale=_loc(lang), decimal_quantization=False)
+    """`value` is a percentage (45 means 45 %), with the narrow no-break space the translators' guide asks before %."""
+    return format_percent(value / 100, locale=_loc(lang), decimal_quantization=False).replace("\u00a0%", "\u202f%")
 
 
-def figure(value: float, unit: str, lang: str) -> str:
-    return percent(value, lang) if unit == "percent" else number(value, lang)
+def figure(value: float, unit: str, lang: str, at_least: bool = False) -> str:
+    """A count or a percentage; "800 000+" when the source gives a minimum."""
+    text = percent(value, lang) if unit == "percent" else number(value, lang)
+    return text + "+" if at_least else text
 
 
 @cache

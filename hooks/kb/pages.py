@@ -56,9 +56,12 @@ class GeneratedPage:
 
 
 def _plain(text: str) -> str:
-    """Markdown to plain text, for a meta description: links keep their text, emphasis marks go."""
+    """Markdown to plain text, for a meta description: links keep their text, emphasis, superscript and
+    attribute lists (`*Trabajo Digno*{: lang=es }`, `6^e^`) go."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\{:[^}]*\}", "", text)
+    text = re.sub(r"\^([^\^\s]+)\^", r"\1", text)
     return text.replace("*", "").replace("_", " ").strip()
 
 

@@ -102,24 +102,31 @@ def _title(doc: dict, lang: str) -> str:
     return f"<cite>{esc(doc['title'])}</cite>"
 
 
+def _name(value, lang: str) -> str:
+    """A publisher or authors: one string for both languages, or a bilingual field where the names differ."""
+    if isinstance(value, dict):
+        return t(value, lang)
+    return esc(value) if value else ""
+
+
 def citation(doc: dict, ctx: Context) -> str:
     """One bibliography entry as a line of HTML-safe Markdown."""
     parts = []
-    who = doc.get("publisher") or doc.get("authors")
+    who = _name(doc.get("publisher") or doc.get("authors"), ctx.lang)
     when = (
         str(doc["year"])
         if "year" in doc
         else (t(doc["year_note"], ctx.lang) if "year_note" in doc else label(ctx, "undated"))
     )
     if who:
-        parts.append(f"{esc(who)} ({when}).")
+        parts.append(f"{who} ({when}).")
     else:
         parts.append(f"({when}).")
     parts.append(_title(doc, ctx.lang) + ".")
     if "series" in doc:
         parts.append(t(doc["series"], ctx.lang) + ".")
     if doc.get("authors") and doc.get("publisher"):
-        parts.append(f"{label(ctx, 'authors')}{colon(ctx.lang)} {esc(doc['authors'])}.")
+        parts.append(f"{label(ctx, 'authors')}{colon(ctx.lang)} {_name(doc['authors'], ctx.lang)}.")
     if "note" in doc:
         parts.append(t(doc["note"], ctx.lang))
     if "url" in doc:
@@ -197,7 +204,7 @@ def figure_cards(ctx: Context, figures: list[dict]) -> list[str]:
     """Key figures as Material grid cards: the number large, its label below."""
     lines = ['<div class="grid cards kb-figures" markdown>', ""]
     for f in figures:
-        value = locale.figure(f["value"], f["unit"], ctx.lang)
+        value = locale.figure(f["value"], f["unit"], ctx.lang, f.get("at_least", False))
         lines.append(f'- <span class="kb-figure__value">{esc(value)}</span>')
         lines.append(f"    {t(f['label'], ctx.lang)}")
         if "note" in f:
@@ -224,7 +231,8 @@ def collective_body(ctx: Context, c: dict, level: int = 2) -> list[str]:
     facts = []
     coalitions = ctx.data.by_id("coalitions")
     names = ", ".join(t(coalitions[i]["name"], ctx.lang) for i in c["coalitions"])
-    facts.append(f"**{label(ctx, 'coalition')}{colon(ctx.lang)}** {names}")
+    inferred = f" ({label(ctx, 'coalition_inferred')})" if c.get("coalitions_inferred") else ""
+    facts.append(f"**{label(ctx, 'coalition')}{colon(ctx.lang)}** {names}{inferred}")
     if "launched" in c:
         when = locale.iso_date(c["launched"], ctx.lang)
         note = f" — {t(c['launch_note'], ctx.lang)}" if "launch_note" in c else ""
@@ -331,7 +339,8 @@ def results(ctx: Context, args: list[str]) -> str:
         if "summary" in area:
             lines += [t(area["summary"], ctx.lang), ""]
         rows = [
-            [esc(locale.figure(i["value"], i["unit"], ctx.lang)), t(i["label"], ctx.lang)] for i in area["indicators"]
+            [esc(locale.figure(i["value"], i["unit"], ctx.lang, i.get("at_least", False))), t(i["label"], ctx.lang)]
+            for i in area["indicators"]
         ]
         lines += table([label(ctx, "figure"), label(ctx, "indicator")], rows) + [""]
     return ("\n".join(lines)) + downloads(ctx, "results-2017")
