@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -25,22 +26,41 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
+from kb import charts, directives, export, freeze, gitdates, kinds, pages, render, search, templates  # noqa: E402
+from kb import text, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
-from kb.directives import Context, expand  # noqa: E402
+from kb.directives import Context, DirectiveError, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class State:
-    data: Data | None = None
-    updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
-    shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
-    generated: dict[str, File] = {}  # src_uri -> generated file, current language
-    problems: list[Problem] = []
-    default_404: str | None = None
+class Build:
+    """What one build knows: made afresh when a build starts (MkDocs keeps this module
+    between the rebuilds of `mkdocs serve`), shared by the languages of that build."""
+
+    def __init__(self, data: Data):
+        self.data = data
+        self.updated: dict[str, str] = gitdates.last_changes(ROOT)  # file -> date of its last commit
+        self.templates = templates.environment(ROOT / "templates")
+        self.directives = render.registry(data)
+        self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
+        self.generated: dict[str, File] = {}  # src_uri -> generated file, current language
+        self.problems: list[Problem] = []
+        self.default_404: str | None = None
+
+
+State: Build  # the current build (set by on_config)
+
+
+def _context(config, page: str = "", line_offset: int = 0) -> Context:
+    i18n = _i18n(config)
+    langs = tuple([i18n.default_language] + [lang for lang in i18n.build_languages if lang != i18n.default_language])
+    return Context(
+        State.data, _lang(config), page, line_offset, i18n.default_language, langs, State.templates,
+        State.directives, ROOT,
+    )
 
 
 def _i18n(config):
@@ -64,12 +84,12 @@ FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE"
 
 
 def on_config(config):
-    if State.data is None:
+    global State
+    if not _i18n(config).building:  # a new build (the plugin then builds each other language)
         try:
-            State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data")
+            State = Build(load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data"))
         except KbError as exc:
             _fail(exc)
-        State.updated = gitdates.last_changes(ROOT)
         if ONLY_LANG:
             # before the plugin's own on_config (priority -100): build this language first and only
             i18n = _i18n(config)
@@ -142,7 +162,11 @@ def on_files(files, config):
     i18n = _i18n(config)
     lang = _lang(config)
     State.generated = {}
-    for page in pages.generated_pages(Context(State.data, lang, "")):
+    try:
+        generated = pages.generated_pages(_context(config))
+    except DirectiveError as exc:
+        _fail(KbError([Problem("data/kinds.yml", None, "pages", str(exc))]))
+    for page in generated:
         file = _generated_file(config, lang, page.path, page.markdown)
         # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
         file.locale = file.localization = file.locale_alternate_of = lang
@@ -159,19 +183,30 @@ def on_files(files, config):
         _add_pages_only_in_other_languages(files, config)
     else:
         _link_pages_only_in_this_language(files, config)
-    # the same in every language, so made once per build: open data (every data file
-    # as JSON and CSV) and the timeline's filter stylesheet
-    if not State.shared_files:
-        for name in export.published(State.data):
-            State.shared_files[export.download_path(name, "json")] = export.to_json(State.data, name)
-            State.shared_files[export.download_path(name, "csv")] = export.to_csv(State.data, name)
-        State.shared_files[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
+    # the same in every language, so made once per build: open data (each published
+    # kind as JSON and CSV) and the stylesheets made from data
+    ctx = _context(config)
+    try:
+        if not State.shared_files:
+            for kind in kinds.published(State.data):
+                State.shared_files[export.download_path(kind.name, "json")] = export.to_json(State.data, kind.name)
+                State.shared_files[export.download_path(kind.name, "csv")] = export.to_csv(
+                    State.data, kind.name, ctx.langs
+                )
+            for kind in kinds.kinds(State.data):
+                for declared in kind.directives:
+                    if declared.stylesheet:
+                        css = render.stylesheet(ctx, declared.stylesheet, kind.name)
+                        State.shared_files[declared.stylesheet.path] = css
+        # charts: SVG rendered from the data in this language (cached by content hash)
+        made = [charts.make(ctx, name, kind) for name, kind in kinds.chart_kinds(State.data).items()]
+    except DirectiveError as exc:
+        _fail(KbError([Problem("data/kinds.yml", None, "", str(exc))]))
     for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
-    # charts: SVG rendered from the data in this language (cached by content hash)
-    for chart in charts.all_charts(State.data, lang):
+    for chart in made:
         svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
-        files.append(File.generated(config, render.chart_path(chart.name, lang), content=svg))
+        files.append(File.generated(config, charts.chart_path(chart.name, lang), content=svg))
     if FREEZE:
         _freeze_files(files)
     return files
@@ -221,26 +256,23 @@ def _freeze_nav(nav, config):
         freeze.write_nav(FREEZE, [item(node) for node in nav.items if not node.is_link])
 
 
-# directive -> stylesheet that only the pages using it load
-PAGE_STYLES = {"timeline": "assets/stylesheets/kb-timeline.css"}
-
-
 def on_page_markdown(markdown, page, config, files):
-    lang = _lang(config)
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
     display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
-    ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
+    ctx = _context(config, display, _front_matter_lines(page, markdown))
     out, problems = expand(markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
-    page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
+    page.meta["kb_styles"] = [css.path for name, css in kinds.stylesheets(State.data).items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
-    citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
-    out += citation
-    problems += found
-    out += render.abbreviations(ctx)
-    out = _translation_notice(out, page, config, ctx)
+    try:
+        citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
+        out += citation + render.abbreviations(ctx)
+        problems += found
+        out = _translation_notice(out, page, config, ctx)
+    except DirectiveError as exc:
+        problems.append(Problem(display, None, "", str(exc)))
     State.problems += problems
     if FREEZE:
         meta = {k: v for k, v in page.meta.items() if not k.startswith("kb_")}
@@ -309,7 +341,7 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 def _name_search_dialog(output: str, config) -> str:
     """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    name = render.esc(State.data["labels"]["labels"]["search"][_lang(config)])
+    name = escape(text.plain(State.data["labels"]["labels"]["search"], _lang(config), _i18n(config).default_language))
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
 
 

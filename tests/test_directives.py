@@ -9,7 +9,8 @@ import pytest
 from kb import locale
 from kb.data import load_data
 from kb.directives import Context, expand
-from kb.render import page_sources
+from kb.render import page_sources, registry
+from kb.templates import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,14 +21,17 @@ def data():
 
 
 def ctx(data, lang="fr"):
-    return Context(data, lang, "content/fr/test.md")
+    return Context(
+        data, lang, "content/fr/test.md", source="fr", langs=("fr", "en"), templates=environment(),
+        directives=registry(data),
+    )
 
 
 def test_coalitions_in_each_language(data):
     fr, problems = expand("Intro\n\n<!-- kb:coalitions -->\n", ctx(data, "fr"))
     assert not problems
     assert "1. **Violence sexiste**" in fr
-    assert "Pacte sur les femmes, la paix, la sécurité et l&#x27;action humanitaire" in fr
+    assert "Pacte sur les femmes, la paix, la sécurité et l&#39;action humanitaire" in fr
     en, _ = expand("<!-- kb:coalitions -->", ctx(data, "en"))
     assert "6. **Feminist Movements and Leadership**" in en
     assert "And the Compact: **Compact on Women, Peace and Security and Humanitarian Action**" in en

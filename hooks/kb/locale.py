@@ -18,7 +18,12 @@ BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def _loc(lang: str) -> str:
-    return BABEL_LOCALES[lang]
+    return BABEL_LOCALES.get(lang, lang)
+
+
+def d3_locale(lang: str) -> str:
+    """The d3 locale of the charts' numbers and dates (vl-convert), e.g. fr-FR."""
+    return _loc(lang).replace("_", "-")
 
 
 @cache  # the same few values are formatted on many pages
