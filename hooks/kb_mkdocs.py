@@ -179,6 +179,10 @@ def on_files(files, config):
         files.append(file)
         State.generated[file.src_uri] = file
         i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+    for decl in _listings_to_place(config):  # on_nav places them
+        listing = files.get_file_from_path(f"{lang}/{decl.follows}")
+        if listing is not None:
+            listing.inclusion = InclusionLevel.NOT_IN_NAV
     if lang == i18n.default_language:
         _add_pages_only_in_other_languages(files, config)
     else:
@@ -199,7 +203,7 @@ def on_files(files, config):
                         css = render.stylesheet(ctx, declared.stylesheet, kind.name)
                         State.shared_files[declared.stylesheet.path] = css
         # charts: SVG rendered from the data in this language (cached by content hash)
-        made = [charts.make(ctx, name, kind) for name, kind in kinds.chart_kinds(State.data).items()]
+        made = [charts.make(ctx, chart) for chart in kinds.charts(State.data).values()]
     except DirectiveError as exc:
         _fail(KbError([Problem("data/kinds.yml", None, "", str(exc))]))
     for path, content in State.shared_files.items():
@@ -214,29 +218,43 @@ def on_files(files, config):
 
 @event_priority(-150)
 def on_nav(nav, config, files):
-    """Put each generated page in the navigation, right after the page that lists its records."""
+    """Put each listing page that mkdocs.yml's nav leaves out after the page its kind names,
+    then each generated page right after the page that lists its records."""
     lang = _lang(config)
+    for decl in _listings_to_place(config):
+        listing = files.get_file_from_path(f"{lang}/{decl.follows}")
+        if listing is not None and listing.page is not None and listing.page not in nav.pages:
+            _insert_after(nav, f"{lang}/{decl.listing_follows}", [listing.page])
     by_index: dict[str, list[File]] = {}
     for file in State.generated.values():
         by_index.setdefault(f"{lang}/{file.kb_generated.index}", []).append(file)
-    for item in list(nav.pages):
-        extra = by_index.pop(item.file.src_uri, [])
-        if not extra:
-            continue
-        siblings = item.parent.children if item.parent else nav.items
-        at = siblings.index(item) + 1
-        new_pages = [Page(f.kb_generated.title, f, config) for f in extra]
-        for page in new_pages:
-            page.parent = item.parent
-        siblings[at:at] = new_pages
-        flat = nav.pages.index(item) + 1
-        nav.pages[flat:flat] = new_pages
+    for index, extra in by_index.items():
+        _insert_after(nav, index, [Page(f.kb_generated.title, f, config) for f in extra])
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     if FREEZE:
         _freeze_nav(nav, config)
     return nav
+
+
+def _listings_to_place(config):
+    """The per-record pages of kinds whose listing page goes in the navigation by declaration."""
+    return [k.pages for k in kinds.kinds(State.data) if k.pages and k.pages.listing_follows]
+
+
+def _insert_after(nav, src_uri: str, new_pages: list[Page]) -> None:
+    """Put `new_pages` in the navigation right after the page of `src_uri` (nowhere if it is not there)."""
+    item = next((p for p in nav.pages if p.file.src_uri == src_uri), None)
+    if item is None:
+        return
+    siblings = item.parent.children if item.parent else nav.items
+    at = siblings.index(item) + 1
+    for page in new_pages:
+        page.parent = item.parent
+    siblings[at:at] = new_pages
+    flat = nav.pages.index(item) + 1
+    nav.pages[flat:flat] = new_pages
 
 
 def _freeze_files(files):

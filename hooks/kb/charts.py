@@ -18,7 +18,9 @@ from importlib import metadata
 from pathlib import Path
 
 from . import locale
+from .data import records_key
 from .directives import Context, DirectiveError
+from .kinds import ChartDecl
 from .templates import render
 
 
@@ -36,14 +38,15 @@ def chart_path(name: str, lang: str) -> str:
     return f"assets/charts/{name}.{lang}.svg"
 
 
-def make(ctx: Context, name: str, kind: str) -> Chart:
-    """The chart `name`, filled from the data of `kind` in the page's language."""
-    template = f"charts/{name}.vl.json"
-    content = ctx.data[kind]
-    from .data import records_key
-
+def make(ctx: Context, chart: ChartDecl) -> Chart:
+    """A declared chart, filled from its kind's data in the page's language."""
+    template = f"charts/{chart.template}"
+    content = ctx.data[chart.kind]
     records = content[records_key(content)] if isinstance(content, dict) else []
-    text = render(ctx.templates, template, ctx, kind=kind, file=content, records=records)
+    text = render(
+        ctx.templates, template, ctx, kind=chart.kind, file=content, records=records, options=chart.options
+    )
+    name = chart.name
     try:
         spec = json.loads(text)
         meta = spec.pop("usermeta")["kb"]

@@ -28,6 +28,7 @@ class DirectiveDecl:
     template: str  # templates/directives/<template>
     argument: bool = False
     stylesheet: Stylesheet | None = None
+    options: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,16 @@ class PagesDecl:
     sources: tuple[str, ...]
     title: str  # field holding the record's name
     description: str  # field summarised in the page's description
+    options: dict = field(default_factory=dict)
+    listing_follows: str | None = None  # the listing page goes after this page when `nav` does not list it
+
+
+@dataclass(frozen=True)
+class ChartDecl:
+    name: str
+    kind: str
+    template: str  # templates/charts/<template>
+    options: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class Kind:
     published: bool
     directives: tuple[DirectiveDecl, ...] = ()
     pages: PagesDecl | None = None
-    charts: tuple[str, ...] = field(default_factory=tuple)
+    charts: tuple[ChartDecl, ...] = ()
 
 
 def kinds(data: Data) -> list[Kind]:
@@ -66,11 +77,15 @@ def kinds(data: Data) -> list[Kind]:
                 d["template"],
                 d.get("argument", False),
                 Stylesheet(**d["stylesheet"]) if "stylesheet" in d else None,
+                d.get("options", {}),
             )
             for d in k.get("directives", [])
         )
         pages = PagesDecl(kind=k["name"], **{**k["pages"], "sources": tuple(k["pages"]["sources"])}) if "pages" in k else None
-        charts = tuple(c["name"] for c in k.get("charts", []))
+        charts = tuple(
+            ChartDecl(c["name"], k["name"], c.get("template", f"{c['name']}.vl.json"), c.get("options", {}))
+            for c in k.get("charts", [])
+        )
         out.append(Kind(k["name"], k["title"], k["published"], directives, pages, charts))
     return out
 
@@ -79,9 +94,9 @@ def published(data: Data) -> list[Kind]:
     return [k for k in kinds(data) if k.published]
 
 
-def chart_kinds(data: Data) -> dict[str, str]:
-    """chart name -> the kind it is drawn from."""
-    return {chart: k.name for k in kinds(data) for chart in k.charts}
+def charts(data: Data) -> dict[str, ChartDecl]:
+    """chart name -> its declaration."""
+    return {chart.name: chart for k in kinds(data) for chart in k.charts}
 
 
 def stylesheets(data: Data) -> dict[str, Stylesheet]:

@@ -8,7 +8,7 @@ kind with pages needs a declaration and a template, no code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 from markupsafe import Markup, escape
@@ -59,11 +59,11 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
                 sort_keys=False,
             )
             path = f"{decl.folder}/{_field(record, 'id', kind.name)}.md"
-            page_ctx = Context(
-                ctx.data, ctx.lang, f"content/{ctx.lang}/{path}", 0, ctx.source, ctx.langs, ctx.templates,
-                ctx.directives, ctx.project,
+            page_ctx = replace(ctx, page=f"content/{ctx.lang}/{path}", line_offset=0)
+            body = render(
+                ctx.templates, f"pages/{decl.template}", page_ctx, record=record, title=name + acronym,
+                kind=kind.name, options=decl.options, description=decl.description,
             )
-            body = render(ctx.templates, f"pages/{decl.template}", page_ctx, record=record, title=name + acronym)
             pages.append(
                 GeneratedPage(
                     path=path,

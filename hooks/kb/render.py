@@ -61,15 +61,16 @@ def _declared(declared: kinds.DirectiveDecl, kind: kinds.Kind, ctx: Context, arg
         records=content[key] if key else [],
         argument=args[0] if args else None,
         page_of=page_of,
+        options=declared.options,
     )
 
 
 def chart(ctx: Context, args: list[str]) -> str:
     """<!-- kb:chart c189-by-year -->: the chart, its caption, a text alternative and its data table."""
-    known = kinds.chart_kinds(ctx.data)
+    known = kinds.charts(ctx.data)
     if len(args) != 1 or args[0] not in known:
         raise DirectiveError(f"needs the name of one chart: one of {', '.join(sorted(known))}")
-    made = charts.make(ctx, args[0], known[args[0]])
+    made = charts.make(ctx, known[args[0]])
     return render(
         ctx.templates,
         "parts/chart.md",
