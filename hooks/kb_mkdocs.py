@@ -90,6 +90,8 @@ def on_config(config):
             State = Build(load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data"))
         except KbError as exc:
             _fail(exc)
+        # the theme's templates (overrides/) learn the source language from here
+        config.extra.setdefault("kb", {})["default_lang"] = _i18n(config).default_language
         if ONLY_LANG:
             # before the plugin's own on_config (priority -100): build this language first and only
             i18n = _i18n(config)
@@ -308,7 +310,7 @@ def _translation_notice(markdown, page, config, ctx):
     if page.file.locale != lang:
         state, original_lang = "missing", page.file.locale
     else:
-        state, original_lang = translations.page_state(ROOT / "content", rel, lang), translations.SOURCE
+        state, original_lang = translations.page_state(ROOT / "content", rel, lang), _i18n(config).default_language
     if state not in ("missing", "outdated"):
         return markdown
     i18n = _i18n(config)
@@ -347,6 +349,9 @@ def on_env(env, config, files):
     cache = ROOT / ".cache" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    # the words of the theme's own pages (404.html) are labels of data/labels.yml
+    lang, source = _lang(config), _i18n(config).default_language
+    env.globals["kb_label"] = lambda key: text.plain(text.label_field(State.data, key), lang, source)
     # All pages' Markdown has been read: report every page's problems together.
     if State.problems:
         problems, State.problems = State.problems, []

@@ -31,11 +31,10 @@ from babel import Locale
 
 # jsonschema and referencing are imported where data is validated: a build
 # whose data has not changed reads the validated data from the cache.
+from .languages import project
 from .problems import KbError, Problem, field_path
 from .yamlfile import YamlDoc, load_yaml
 
-LANGS = ("fr", "en")
-LANG_NAMES = {"fr": "French", "en": "English"}
 
 
 class MissingData(LookupError):
@@ -73,7 +72,8 @@ def records_key(data: dict) -> str:
 @cache
 def countries() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to the locale library."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    territories = Locale.parse(project().source).territories
+    return frozenset(code for code in territories if len(code) == 2 and code.isalpha())
 
 
 def _ids_of(doc: YamlDoc | None) -> set[str] | None:
@@ -142,10 +142,12 @@ def _plain(error) -> tuple[tuple, str]:
         present = error.instance if isinstance(error.instance, dict) else {}
         missing = [k for k in error.validator_value if k not in present]
         name = missing[0] if missing else "?"
-        if name == "fr":
-            return (*path, name), 'the French text is missing (French is the source language); add `fr: "…"`'
-        if name in LANG_NAMES:
-            return (*path, name), f'the {LANG_NAMES[name]} text is missing; add `{name}: "…"`'
+        languages = project()
+        if name in languages.all:
+            language = Locale.parse(name).english_name
+            if name == languages.source:
+                return (*path, name), f'the {language} text is missing ({language} is the source language); add `{name}: "…"`'
+            return (*path, name), f'the {language} text is missing; add `{name}: "…"`'
         return (*path, name), f"the field `{name}` is missing; add it"
     if v == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
@@ -280,4 +282,4 @@ def _leaves(error):
     return [error]
 
 
-__all__ = ["Data", "load_data", "load_data_cached", "LANGS", "countries", "field_path"]
+__all__ = ["Data", "load_data", "load_data_cached", "countries", "field_path"]

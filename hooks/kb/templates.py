@@ -86,7 +86,7 @@ def helpers(ctx) -> dict:
         "plain": plain,
         "label": label,
         "plain_label": plain_label,
-        "colon": text.colon(lang),
+        "colon": text.colon(ctx.data, lang),
         "number": lambda value: locale.number(value, lang),
         "figure": lambda value, unit: locale.figure(value, unit, lang),
         "date": lambda iso: locale.iso_date(iso, lang),

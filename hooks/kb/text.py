@@ -10,10 +10,6 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
-# Languages whose typography puts a no-break space before the colon.
-SPACED_COLON = frozenset({"fr"})
-
-
 class MissingLabel(LookupError):
     """A label the templates print is not in data/labels.yml."""
 
@@ -42,9 +38,10 @@ def label_field(data, key: str) -> dict:
     return labels[key]
 
 
-def colon(lang: str) -> str:
-    """A colon with French spacing (no-break space before it) or English spacing."""
-    return "\u00a0:" if lang.split("-")[0] in SPACED_COLON else ":"
+def colon(data, lang: str) -> str:
+    """The colon with the language's spacing (label `colon`: French puts a no-break space before it)."""
+    labels = labels_of(data)
+    return labels.get("colon", {}).get(lang, ":")
 
 
 def cell(text) -> Markup:
