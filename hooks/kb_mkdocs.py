@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -31,6 +32,8 @@ from kb import text, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
+
+import kb_i18n as i18n  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,20 +58,10 @@ State: Build  # the current build (set by on_config)
 
 
 def _context(config, page: str = "", line_offset: int = 0) -> Context:
-    i18n = _i18n(config)
-    langs = tuple([i18n.default_language] + [lang for lang in i18n.build_languages if lang != i18n.default_language])
     return Context(
-        State.data, _lang(config), page, line_offset, i18n.default_language, langs, State.templates,
-        State.directives, ROOT,
+        State.data, i18n.language(config), page, line_offset, i18n.source_language(config), i18n.languages(config),
+        State.templates, State.directives, ROOT,
     )
-
-
-def _i18n(config):
-    return config.plugins["i18n"]
-
-
-def _lang(config) -> str:
-    return _i18n(config).current_language
 
 
 def _fail(exc: KbError):
@@ -85,110 +78,37 @@ FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE"
 
 def on_config(config):
     global State
-    if not _i18n(config).building:  # a new build (the plugin then builds each other language)
+    if not i18n.is_nested_build(config):  # a new build (the plugin then builds each other language)
         try:
             State = Build(load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data"))
         except KbError as exc:
             _fail(exc)
         # the theme's templates (overrides/) learn the source language from here
-        config.extra.setdefault("kb", {})["default_lang"] = _i18n(config).default_language
+        config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
         if ONLY_LANG:
-            # before the plugin's own on_config (priority -100): build this language first and only
-            i18n = _i18n(config)
-            i18n.current_language = ONLY_LANG
-            i18n.building = True
+            i18n.build_only(config, ONLY_LANG)
     return config
-
-
-def _place(file: File, config, lang: str) -> File:
-    """Put a file where mkdocs-static-i18n puts that language's pages (the default one at the root)."""
-    if lang == _i18n(config).default_language:
-        file.dest_uri = file.dest_uri.removeprefix(f"{lang}/")
-    file.url = file._get_url()
-    file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
-    file.locale = lang
-    return file
-
-
-def _page_file(config, lang: str, rel: str) -> File:
-    """The file of page `rel` (relative to a language folder) at `lang`'s address."""
-    return _place(File(f"{lang}/{rel}", config.docs_dir, config.site_dir, config.use_directory_urls), config, lang)
-
-
-def _generated_file(config, lang: str, path: str, content: str | None) -> File:
-    """A page that exists only in memory, placed where mkdocs-static-i18n puts that language's pages."""
-    # NOT_IN_NAV: MkDocs must not report them as missing from `nav`; on_nav places them.
-    file = File.generated(config, f"{lang}/{path}", content=content or "", inclusion=InclusionLevel.NOT_IN_NAV)
-    return _place(file, config, lang)
-
-
-def _add_pages_only_in_other_languages(files, config):
-    """mkdocs-static-i18n falls back to the default language only: a page that exists
-    only in English would be missing from the French site. Serve the original there
-    (the translation notice is added in on_page_markdown)."""
-    i18n = _i18n(config)
-    content = Path(config.docs_dir)
-    for other in i18n.build_languages:
-        if other == i18n.default_language:
-            continue
-        for path in sorted((content / other).rglob("*.md")):
-            rel = path.relative_to(content / other).as_posix()
-            if (content / i18n.default_language / rel).exists():
-                continue
-            # the default language's address, so that `nav` and links find it there
-            file = _page_file(config, i18n.default_language, rel)
-            file.abs_src_path = str(path)
-            file.locale = file.localization = other
-            file.locale_alternate_of = i18n.default_language
-            file.norm_src_uri = rel
-            file.alternates = {i18n.default_language: file, other: _page_file(config, other, rel)}
-            files.append(file)
-
-
-def _link_pages_only_in_this_language(files, config):
-    """A page that exists only in this (non-default) language: its switcher leads to the
-    default-language address where _add_pages_only_in_other_languages serves it."""
-    i18n = _i18n(config)
-    content = Path(config.docs_dir)
-    default = i18n.default_language
-    for file in files.documentation_pages():
-        rel = getattr(file, "norm_src_uri", None)
-        if getattr(file, "locale", None) != _lang(config) or not rel or getattr(file, "kb_generated", None):
-            continue
-        if not (content / default / rel).exists() and default not in file.alternates:
-            file.alternates[default] = _page_file(config, default, rel)
 
 
 @event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
 def on_files(files, config):
-    i18n = _i18n(config)
-    lang = _lang(config)
+    lang = i18n.language(config)
     State.generated = {}
     try:
         generated = pages.generated_pages(_context(config))
     except DirectiveError as exc:
         _fail(KbError([Problem("data/kinds.yml", None, "pages", str(exc))]))
     for page in generated:
-        file = _generated_file(config, lang, page.path, page.markdown)
-        # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
-        file.locale = file.localization = file.locale_alternate_of = lang
-        file.norm_src_uri = page.path
-        file.alternates = {
-            other: file if other == lang else _generated_file(config, other, page.path, None)
-            for other in i18n.build_languages
-        }
-        file.kb_generated = page
-        files.append(file)
-        State.generated[file.src_uri] = file
-        i18n.i18n_files_per_language.setdefault(lang, []).append(file)
+        file = i18n.add_generated_page(files, config, page.path, page.markdown)
+        State.generated[file.src_uri] = (file, page)
     for decl in _listings_to_place(config):  # on_nav places them
         listing = files.get_file_from_path(f"{lang}/{decl.follows}")
         if listing is not None:
             listing.inclusion = InclusionLevel.NOT_IN_NAV
-    if lang == i18n.default_language:
-        _add_pages_only_in_other_languages(files, config)
+    if lang == i18n.source_language(config):
+        i18n.add_pages_only_in_other_languages(files, config)
     else:
-        _link_pages_only_in_this_language(files, config)
+        i18n.link_pages_only_in_this_language(files, config, set(State.generated))
     # the same in every language, so made once per build: open data (each published
     # kind as JSON and CSV) and the stylesheets made from data
     ctx = _context(config)
@@ -222,16 +142,16 @@ def on_files(files, config):
 def on_nav(nav, config, files):
     """Put each listing page that mkdocs.yml's nav leaves out after the page its kind names,
     then each generated page right after the page that lists its records."""
-    lang = _lang(config)
+    lang = i18n.language(config)
     for decl in _listings_to_place(config):
         listing = files.get_file_from_path(f"{lang}/{decl.follows}")
         if listing is not None and listing.page is not None and listing.page not in nav.pages:
             _insert_after(nav, f"{lang}/{decl.listing_follows}", [listing.page])
-    by_index: dict[str, list[File]] = {}
-    for file in State.generated.values():
-        by_index.setdefault(f"{lang}/{file.kb_generated.index}", []).append(file)
-    for index, extra in by_index.items():
-        _insert_after(nav, index, [Page(f.kb_generated.title, f, config) for f in extra])
+    by_index: dict[str, list[Page]] = {}
+    for file, generated in State.generated.values():
+        by_index.setdefault(f"{lang}/{generated.index}", []).append(Page(generated.title, file, config))
+    for index, new_pages in by_index.items():
+        _insert_after(nav, index, new_pages)
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
@@ -270,9 +190,9 @@ def _freeze_nav(nav, config):
         if node.is_section:
             return {node.title: [item(child) for child in node.children]}
         rel = node.file.src_uri.split("/", 1)[1]  # relative to the language folder
-        return {node.title: rel} if node.title and not getattr(node.file, "kb_generated", None) else rel
+        return {node.title: rel} if node.title and node.file.src_uri not in State.generated else rel
 
-    if _i18n(config).is_default_language_build:
+    if i18n.is_source_build(config):
         freeze.write_nav(FREEZE, [item(node) for node in nav.items if not node.is_link])
 
 
@@ -303,25 +223,20 @@ def on_page_markdown(markdown, page, config, files):
 
 def _translation_notice(markdown, page, config, ctx):
     """Missing translation: the original under a notice; outdated: a notice linking to the original."""
-    if getattr(page.file, "kb_generated", None) or not hasattr(page.file, "locale"):
+    rel = i18n.page_path(page.file)
+    if page.file.src_uri in State.generated or rel is None:
         return markdown
-    lang = ctx.lang
-    rel = page.file.norm_src_uri
-    if page.file.locale != lang:
-        state, original_lang = "missing", page.file.locale
+    shown = i18n.shown_from(page.file)
+    if shown != ctx.lang:
+        state, original_lang = "missing", shown
     else:
-        state, original_lang = translations.page_state(ROOT / "content", rel, lang), _i18n(config).default_language
-    if state not in ("missing", "outdated"):
+        state, original_lang = translations.page_state(ROOT / "content", rel, ctx.lang), ctx.source
+    original = i18n.alternate(page.file, original_lang)
+    if state not in ("missing", "outdated") or original is None:
         return markdown
-    i18n = _i18n(config)
-    original = rel.removesuffix(".md").removesuffix("index").rstrip("/")
-    original = (original + "/") if original else ""
-    if original_lang != i18n.default_language:
-        original = f"{original_lang}/{original}"
-    here = page.file.url.rstrip("/")
-    up = "../" * (here.count("/") + 1) if here and here != "." else ""
     page.meta["kb_translation"] = state
-    return render.translation_notice(ctx, markdown, state, up + original, original_lang)
+    url = get_relative_url(original.url, page.file.url)
+    return render.translation_notice(ctx, markdown, state, url, original_lang)
 
 
 def _front_matter_lines(page, markdown: str) -> int:
@@ -337,7 +252,7 @@ def on_page_context(context, page, config, nav):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
     # an untranslated page shown in another language points search engines to its original
     if page.meta.get("kb_translation") == "missing" and config.site_url:
-        alternate = page.file.alternates.get(page.file.locale) if hasattr(page.file, "alternates") else None
+        alternate = i18n.alternate(page.file, i18n.shown_from(page.file))
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
@@ -350,7 +265,7 @@ def on_env(env, config, files):
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     # the words of the theme's own pages (404.html) are labels of data/labels.yml
-    lang, source = _lang(config), _i18n(config).default_language
+    lang, source = i18n.language(config), i18n.source_language(config)
     env.globals["kb_label"] = lambda key: text.plain(text.label_field(State.data, key), lang, source)
     # All pages' Markdown has been read: report every page's problems together.
     if State.problems:
@@ -364,7 +279,8 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 def _name_search_dialog(output: str, config) -> str:
     """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    name = escape(text.plain(State.data["labels"]["labels"]["search"], _lang(config), _i18n(config).default_language))
+    label = text.label_field(State.data, "search")
+    name = escape(text.plain(label, i18n.language(config), i18n.source_language(config)))
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
 
 
@@ -384,18 +300,8 @@ def on_post_page(output, page, config):
 
 
 def on_pre_template(template, template_name, config):
-    # The plugin points the language switcher at the translation of the last
-    # page built; on the 404 page it must lead to each language's home.
     if template_name == "404.html":
-        base = urlsplit(config.site_url or "/").path.rstrip("/")
-        homes = [
-            {"name": lang.name, "link": f"{base}{lang.link}", "lang": lang.locale}
-            for lang in _i18n(config).config.languages
-            if lang.build
-        ]
-        # the plugin sets it as an attribute of `extra` (which Jinja reads first) per page
-        config.extra.alternate = homes
-        config.extra["alternate"] = homes
+        i18n.switch_to_homes(config)
     return template
 
 
@@ -405,11 +311,10 @@ def on_post_template(output, template_name, config):
     if template_name != "404.html":
         return output
     output = _name_search_dialog(output, config)
-    i18n = _i18n(config)
-    if i18n.is_default_language_build:
+    if i18n.is_source_build(config):
         State.default_404 = output
         return output
-    target = Path(config.site_dir) / i18n.current_language / "404.html"
+    target = Path(config.site_dir) / i18n.language(config) / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
     return State.default_404 if State.default_404 is not None else output
@@ -417,12 +322,10 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
 def on_post_build(config):
-    i18n = _i18n(config)
-    if i18n.building and not ONLY_LANG:  # a nested language build: the plugin has not finished yet
+    if i18n.is_nested_build(config) and not ONLY_LANG:  # the plugin has not built every language yet
         return
     site = Path(config.site_dir)
-    counts = search.split_index(
-        site, i18n.default_language, [lang for lang in i18n.build_languages if lang != i18n.default_language]
-    )
+    languages = i18n.languages(config)
+    counts = search.split_index(site, languages[0], list(languages[1:]))
     search.write_worker(site)
     log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))

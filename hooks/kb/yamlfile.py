@@ -80,10 +80,3 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     if node is not None:
         _index(node, (), doc.lines, problems, display)
     return doc, problems
-
-
-def load_yaml_or_raise(path: Path, display: str) -> YamlDoc:
-    doc, problems = load_yaml(path, display)
-    if problems:
-        raise KbError(problems)
-    return doc
