@@ -1,10 +1,11 @@
-"""MkDocs adapter: thin hooks that call the knowledge base's plain modules.
+"""MkDocs adapter: turns MkDocs events into calls of the knowledge base's plain modules.
 
-All logic lives in the `kb` package (no MkDocs imports), so a move to another
-MkDocs-compatible engine touches only this file. mkdocs-static-i18n runs the
-whole build once per language on the same config: these hooks are idempotent
-and load the data once per build (this module is loaded afresh for each
-build, including each rebuild of `mkdocs serve`).
+All logic lives in the `kb` package (no MkDocs imports) and mkdocs-static-i18n's
+internals are touched in `kb_i18n.py` only, so a move to another
+MkDocs-compatible engine touches these two files. The plugin runs the whole
+build once per language on the same config, and MkDocs keeps this module
+between the rebuilds of `mkdocs serve`: what a build knows lives in a `Build`
+made when the build starts, never in the module for longer.
 """
 
 from __future__ import annotations
