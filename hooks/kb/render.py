@@ -12,8 +12,6 @@ import json
 import re
 from functools import partial
 
-from markupsafe import Markup
-
 from . import charts, export, kinds
 from .data import records_key
 from .directives import Context, DirectiveError, Renderer
@@ -169,9 +167,12 @@ def translation_notice(ctx: Context, markdown: str, state: str, original_url: st
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
     head, rest = "\n".join(lines[:at]), "\n".join(lines[at:])
     if state == "missing":
-        wrap = Markup('<div lang="{}" markdown="1">\n\n').format(original_lang)
-        head = f"{wrap}{head}\n\n</div>" if head.strip() else ""
-        rest = f"{wrap}{rest}\n\n</div>"
+
+        def marked(body: str) -> str:
+            return render(ctx.templates, "parts/in-language.md", ctx, body=body, original_lang=original_lang)
+
+        head = marked(head) if head.strip() else ""
+        rest = marked(rest)
     return f"{head}\n\n{notice}\n\n{rest}"
 
 
