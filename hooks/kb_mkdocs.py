@@ -47,7 +47,7 @@ class Build:
     def __init__(self, data: Data):
         self.data = data
         self.updated: dict[str, str] = gitdates.last_changes(ROOT)  # file -> date of its last commit
-        self.templates = templates.environment(ROOT / "templates")
+        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates")
         self.directives = render.registry(data)
         self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
         self.generated: dict[str, File] = {}  # src_uri -> generated file, current language

@@ -35,7 +35,7 @@ class Languages:
         return self.locales.get(lang, lang)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """mkdocs.yml's own tags (!ENV, !!python/name…) are not needed here: read them as nothing."""
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from jinja2 import (
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -38,9 +39,14 @@ class TemplateProblem(DirectiveError):
     """A template that cannot be found or rendered: the message names the template and its line."""
 
 
-def environment(folder: Path = DEFAULT_FOLDER) -> Environment:
+def environment(folder: Path = DEFAULT_FOLDER, cache: Path | None = None) -> Environment:
+    """The templates of `folder`; with `cache`, their compiled code is kept there between builds
+    (Jinja checks each template's source, so an edited template is compiled again)."""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(str(folder)),
+        bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         # Vega-Lite specifications are JSON: their values are written with `tojson`
         autoescape=select_autoescape(disabled_extensions=("json",), default=True, default_for_string=True),
         extensions=["jinja2.ext.do"],
