@@ -28,13 +28,24 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, directives, export, freeze, gitdates, kinds, pages, render, search, templates  # noqa: E402
-from kb import text, translations  # noqa: E402
+import kb_i18n as i18n  # noqa: E402
+from kb import (  # noqa: E402
+    charts,
+    directives,
+    export,
+    freeze,
+    gitdates,
+    kinds,
+    pages,
+    render,
+    search,
+    templates,
+    text,
+    translations,
+)
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
-
-import kb_i18n as i18n  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +71,15 @@ State: Build  # the current build (set by on_config)
 
 def _context(config, page: str = "", line_offset: int = 0) -> Context:
     return Context(
-        State.data, i18n.language(config), page, line_offset, i18n.source_language(config), i18n.languages(config),
-        State.templates, State.directives, ROOT,
+        State.data,
+        i18n.language(config),
+        page,
+        line_offset,
+        i18n.source_language(config),
+        i18n.languages(config),
+        State.templates,
+        State.directives,
+        ROOT,
     )
 
 

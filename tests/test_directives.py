@@ -22,7 +22,12 @@ def data():
 
 def ctx(data, lang="fr"):
     return Context(
-        data, lang, "content/fr/test.md", source="fr", langs=("fr", "en"), templates=environment(),
+        data,
+        lang,
+        "content/fr/test.md",
+        source="fr",
+        langs=("fr", "en"),
+        templates=environment(),
         directives=registry(data),
     )
 

@@ -81,9 +81,7 @@ def test_serve_shows_data_edits_and_reports_a_mistake_until_it_is_fixed(tmp_path
         # …and its fix clears it: the next build succeeds and shows the data
         seen = len(serve.lines)
         data.write_text(original, encoding="utf-8")
-        serve.wait_for(
-            lambda: NAME + " modifiée" not in serve.get(PAGE) and NAME in serve.get(PAGE), "the fixed data"
-        )
+        serve.wait_for(lambda: NAME + " modifiée" not in serve.get(PAGE) and NAME in serve.get(PAGE), "the fixed data")
         assert not any("problem" in line for line in serve.lines[seen:])
     finally:
         serve.stop()

@@ -43,9 +43,7 @@ def make(ctx: Context, chart: ChartDecl) -> Chart:
     template = f"charts/{chart.template}"
     content = ctx.data[chart.kind]
     records = content[records_key(content)] if isinstance(content, dict) else []
-    text = render(
-        ctx.templates, template, ctx, kind=chart.kind, file=content, records=records, options=chart.options
-    )
+    text = render(ctx.templates, template, ctx, kind=chart.kind, file=content, records=records, options=chart.options)
     name = chart.name
     try:
         spec = json.loads(text)
@@ -63,7 +61,9 @@ def svg(chart: Chart, lang: str, cache_dir: Path) -> str:
     """The chart as SVG, from the cache when the same spec was rendered before."""
     renderer = metadata.version("vl-convert-python")  # a new renderer may draw differently
     d3_locale = locale.d3_locale(lang)
-    payload = json.dumps({"spec": chart.spec, "locale": d3_locale, "renderer": renderer}, sort_keys=True, ensure_ascii=False)
+    payload = json.dumps(
+        {"spec": chart.spec, "locale": d3_locale, "renderer": renderer}, sort_keys=True, ensure_ascii=False
+    )
     key = hashlib.sha256(payload.encode()).hexdigest()[:20]
     cached = cache_dir / f"{key}.svg"
     if cached.exists():

@@ -36,7 +36,6 @@ from .problems import KbError, Problem, field_path
 from .yamlfile import YamlDoc, load_yaml
 
 
-
 class MissingData(LookupError):
     """A data file that a page or a renderer needs does not exist."""
 
@@ -146,7 +145,10 @@ def _plain(error) -> tuple[tuple, str]:
         if name in languages.all:
             language = Locale.parse(name).english_name
             if name == languages.source:
-                return (*path, name), f'the {language} text is missing ({language} is the source language); add `{name}: "…"`'
+                return (
+                    *path,
+                    name,
+                ), f'the {language} text is missing ({language} is the source language); add `{name}: "…"`'
             return (*path, name), f'the {language} text is missing; add `{name}: "…"`'
         return (*path, name), f"the field `{name}` is missing; add it"
     if v == "additionalProperties":

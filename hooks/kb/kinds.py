@@ -81,7 +81,11 @@ def kinds(data: Data) -> list[Kind]:
             )
             for d in k.get("directives", [])
         )
-        pages = PagesDecl(kind=k["name"], **{**k["pages"], "sources": tuple(k["pages"]["sources"])}) if "pages" in k else None
+        pages = (
+            PagesDecl(kind=k["name"], **{**k["pages"], "sources": tuple(k["pages"]["sources"])})
+            if "pages" in k
+            else None
+        )
         charts = tuple(
             ChartDecl(c["name"], k["name"], c.get("template", f"{c['name']}.vl.json"), c.get("options", {}))
             for c in k.get("charts", [])

@@ -52,7 +52,9 @@ def read(config_file: Path) -> Languages:
     source = next((lang["locale"] for lang in languages if lang.get("default")), languages[0]["locale"])
     ordered = [source] + [lang["locale"] for lang in languages if lang["locale"] != source]
     locales = ((config.get("extra") or {}).get("kb") or {}).get("locales") or {}
-    return Languages(source, tuple(ordered), {lang["locale"]: lang.get("name", lang["locale"]) for lang in languages}, locales)
+    return Languages(
+        source, tuple(ordered), {lang["locale"]: lang.get("name", lang["locale"]) for lang in languages}, locales
+    )
 
 
 @cache

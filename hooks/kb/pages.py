@@ -61,8 +61,14 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
             path = f"{decl.folder}/{_field(record, 'id', kind.name)}.md"
             page_ctx = replace(ctx, page=f"content/{ctx.lang}/{path}", line_offset=0)
             body = render(
-                ctx.templates, f"pages/{decl.template}", page_ctx, record=record, title=name + acronym,
-                kind=kind.name, options=decl.options, description=decl.description,
+                ctx.templates,
+                f"pages/{decl.template}",
+                page_ctx,
+                record=record,
+                title=name + acronym,
+                kind=kind.name,
+                options=decl.options,
+                description=decl.description,
             )
             pages.append(
                 GeneratedPage(

@@ -160,7 +160,11 @@ def translation_notice(ctx: Context, markdown: str, state: str, original_url: st
     if state not in ("missing", "outdated"):
         return markdown
     notice = render(
-        ctx.templates, "parts/translation-notice.md", ctx, state=state, original_url=original_url,
+        ctx.templates,
+        "parts/translation-notice.md",
+        ctx,
+        state=state,
+        original_url=original_url,
         original_lang=original_lang,
     )
     lines = markdown.split("\n")

@@ -10,6 +10,7 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
+
 class MissingLabel(LookupError):
     """A label the templates print is not in data/labels.yml."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import KbError, Problem, field_path
+from .problems import Problem, field_path
 
 # libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
