@@ -1,10 +1,11 @@
-"""MkDocs adapter: thin hooks that call the knowledge base's plain modules.
+"""MkDocs adapter: turns MkDocs events into calls of the knowledge base's plain modules.
 
-All logic lives in the `kb` package (no MkDocs imports), so a move to another
-MkDocs-compatible engine touches only this file. mkdocs-static-i18n runs the
-whole build once per language on the same config: these hooks are idempotent
-and load the data once per build (this module is loaded afresh for each
-build, including each rebuild of `mkdocs serve`).
+All logic lives in the `kb` package (no MkDocs imports) and mkdocs-static-i18n's
+internals are touched in `kb_i18n.py` only, so a move to another
+MkDocs-compatible engine touches these two files. The plugin runs the whole
+build once per language on the same config, and MkDocs keeps this module
+between the rebuilds of `mkdocs serve`: what a build knows lives in a `Build`
+made when the build starts, never in the module for longer.
 """
 
 from __future__ import annotations
@@ -16,19 +17,36 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, directives, export, freeze, gitdates, pages, render, safety, search, translations  # noqa: E402
-from kb.data import Data, MissingLabel, load_data_cached  # noqa: E402
-from kb.directives import Context, expand  # noqa: E402
+import kb_i18n as i18n  # noqa: E402
+from kb import (  # noqa: E402
+    charts,
+    directives,
+    export,
+    freeze,
+    gitdates,
+    kinds,
+    pages,
+    render,
+    safety,
+    search,
+    templates,
+    text,
+    translations,
+)
+from kb.data import Data, load_data_cached  # noqa: E402
+from kb.directives import Context, DirectiveError, expand  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
 
@@ -36,32 +54,38 @@ log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class State:
-    """What one build knows. MkDocs keeps this module loaded between the rebuilds of
-    `mkdocs serve`, so `_new_build` starts every top-level build afresh."""
+class Build:
+    """What one build knows: made afresh when a build starts (MkDocs keeps this module
+    between the rebuilds of `mkdocs serve`), shared by the languages of that build."""
 
-    data: Data | None = None
-    data_broken: bool = False  # the data has problems: render what can be, report, fail at the end
-    updated: dict[str, str] = {}  # file (relative to the project) -> date of its last commit
-    shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
-    generated: dict[str, File] = {}  # src_uri -> generated file, current language
-    problems: list[Problem] = []  # every problem of this build, all languages
-    unsafe: set[str] = set()  # pages whose content must not be published (src_uri)
-    unreadable: set[str] = set()  # pages whose file could not be read (src_uri): links into them fail too
-    warnings: logging.Handler | None = None
-    default_404: str | None = None
+    def __init__(self, data: Data, problems: list[Problem]):
+        self.data = data
+        # the data has problems: render what can be, check every page, report, fail at the end
+        self.data_broken = bool(problems)
+        self.updated: dict[str, str] = gitdates.last_changes(ROOT)  # file -> date of its last commit
+        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates")
+        self.directives = render.registry(data)
+        self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
+        self.generated: dict[str, File] = {}  # src_uri -> generated file, current language
+        self.problems: list[Problem] = list(problems)  # every problem of this build, all languages
+        self.unsafe: set[str] = set()  # pages whose content must not be published (src_uri)
+        self.unreadable: set[str] = set()  # pages whose file could not be read: links into them fail too
+        self.default_404: str | None = None
+        self.warnings = _Warnings()  # MkDocs' own warnings become problems of this build
+
+
+State: Build  # the current build (set by on_config)
 
 
 class _Warnings(logging.Handler):
-    """MkDocs' own warnings (broken links, missing anchors, nav), as problems of this build."""
+    """MkDocs' own warnings (broken links, missing anchors, nav), as problems of the current build."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
 
     def emit(self, record):
-        if record.name.startswith("mkdocs.hooks.kb"):
-            return
-        State.problems.append(_mkdocs_problem(record.getMessage()))
+        if not record.name.startswith("mkdocs.hooks.kb"):
+            State.problems.append(_mkdocs_problem(record.getMessage()))
 
 
 LINK = "link"  # the field of MkDocs' link and anchor warnings
@@ -85,52 +109,28 @@ def _mkdocs_problem(message: str) -> Problem:
     return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", message)
 
 
-# `mkdocs build` or `mkdocs serve` (on_startup): a failed build leaves no site to
-# publish, while the preview keeps showing what it can, with the problems.
-COMMAND = "build"
-
-
-def on_startup(command, dirty):
-    global COMMAND
-    COMMAND = command
-
-
-def _new_build(config):
-    """The start of a build of every language (not one of the plugin's nested language builds)."""
-    if State.warnings is not None:
-        logging.getLogger("mkdocs").removeHandler(State.warnings)
-    State.data, State.data_broken, State.problems = None, False, []
-    State.unsafe, State.unreadable = set(), set()
-    State.shared_files, State.generated, State.default_404 = {}, {}, None
-    State.warnings = _Warnings()
-    logging.getLogger("mkdocs").addHandler(State.warnings)
-    try:
-        State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data", Path(config.docs_dir))
-    except KbError as exc:
-        State.problems += exc.problems
-        State.data, State.data_broken = getattr(exc, "data", None), True
-    State.updated = gitdates.last_changes(ROOT)
-
-
 def _guard(default, fn, *args):
-    """Run `fn`; when the data is already known to be broken, a failure of it is not a new problem."""
+    """Run `fn`; when the data is already known to be broken, its failure is not a new problem."""
     try:
         return fn(*args)
-    except MissingLabel as exc:
-        State.problems.append(exc.problem())
-        return default
     except Exception:
         if State.data_broken:
             return default
         raise
 
 
-def _i18n(config):
-    return config.plugins["i18n"]
-
-
-def _lang(config) -> str:
-    return _i18n(config).current_language
+def _context(config, page: str = "", line_offset: int = 0) -> Context:
+    return Context(
+        State.data,
+        i18n.language(config),
+        page,
+        line_offset,
+        i18n.source_language(config),
+        i18n.languages(config),
+        State.templates,
+        State.directives,
+        ROOT,
+    )
 
 
 def _fail(exc: KbError):
@@ -145,153 +145,126 @@ ONLY_LANG = os.environ.get("KB_ONLY_LANG")
 FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE") else None
 
 
+# `mkdocs build` or `mkdocs serve` (on_startup): a failed build leaves no site to
+# publish, while the preview keeps showing what it can, with the problems.
+COMMAND = "build"
+
+
+def on_startup(command, dirty):
+    global COMMAND
+    COMMAND = command
+
+
 def on_config(config):
-    if not _i18n(config).building:
-        _new_build(config)
+    global State
+    if not i18n.is_nested_build(config):  # a new build (the plugin then builds each other language)
+        previous = globals().get("State")
+        if previous is not None:
+            logging.getLogger("mkdocs").removeHandler(previous.warnings)
+        try:
+            State = Build(load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data", Path(config.docs_dir)), [])
+        except KbError as exc:
+            # go on with what could be read: every page is still checked in this run
+            State = Build(exc.data, exc.problems)
+        logging.getLogger("mkdocs").addHandler(State.warnings)
+        # the theme's templates (overrides/) learn the source language from here
+        config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
         if ONLY_LANG:
-            # before the plugin's own on_config (priority -100): build this language first and only
-            i18n = _i18n(config)
-            i18n.current_language = ONLY_LANG
-            i18n.building = True
+            i18n.build_only(config, ONLY_LANG)
     return config
-
-
-def _place(file: File, config, lang: str) -> File:
-    """Put a file where mkdocs-static-i18n puts that language's pages (the default one at the root)."""
-    if lang == _i18n(config).default_language:
-        file.dest_uri = file.dest_uri.removeprefix(f"{lang}/")
-    file.url = file._get_url()
-    file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
-    file.locale = lang
-    return file
-
-
-def _page_file(config, lang: str, rel: str) -> File:
-    """The file of page `rel` (relative to a language folder) at `lang`'s address."""
-    return _place(File(f"{lang}/{rel}", config.docs_dir, config.site_dir, config.use_directory_urls), config, lang)
-
-
-def _generated_file(config, lang: str, path: str, content: str | None) -> File:
-    """A page that exists only in memory, placed where mkdocs-static-i18n puts that language's pages."""
-    # NOT_IN_NAV: MkDocs must not report them as missing from `nav`; on_nav places them.
-    file = File.generated(config, f"{lang}/{path}", content=content or "", inclusion=InclusionLevel.NOT_IN_NAV)
-    return _place(file, config, lang)
-
-
-def _add_pages_only_in_other_languages(files, config):
-    """mkdocs-static-i18n falls back to the default language only: a page that exists
-    only in English would be missing from the French site. Serve the original there
-    (the translation notice is added in on_page_markdown)."""
-    i18n = _i18n(config)
-    content = Path(config.docs_dir)
-    for other in i18n.build_languages:
-        if other == i18n.default_language:
-            continue
-        for path in sorted((content / other).rglob("*.md")):
-            rel = path.relative_to(content / other).as_posix()
-            if (content / i18n.default_language / rel).exists():
-                continue
-            # the default language's address, so that `nav` and links find it there
-            file = _page_file(config, i18n.default_language, rel)
-            file.abs_src_path = str(path)
-            file.locale = file.localization = other
-            file.locale_alternate_of = i18n.default_language
-            file.norm_src_uri = rel
-            file.alternates = {i18n.default_language: file, other: _page_file(config, other, rel)}
-            files.append(file)
-
-
-def _link_pages_only_in_this_language(files, config):
-    """A page that exists only in this (non-default) language: its switcher leads to the
-    default-language address where _add_pages_only_in_other_languages serves it."""
-    i18n = _i18n(config)
-    content = Path(config.docs_dir)
-    default = i18n.default_language
-    for file in files.documentation_pages():
-        rel = getattr(file, "norm_src_uri", None)
-        if getattr(file, "locale", None) != _lang(config) or not rel or getattr(file, "kb_generated", None):
-            continue
-        if not (content / default / rel).exists() and default not in file.alternates:
-            file.alternates[default] = _page_file(config, default, rel)
 
 
 @event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
 def on_files(files, config):
-    i18n = _i18n(config)
-    lang = _lang(config)
+    lang = i18n.language(config)
     State.generated = {}
-    for page in _guard([], pages.generated_pages, Context(State.data, lang, "")):
-        file = _generated_file(config, lang, page.path, page.markdown)
-        # the metadata mkdocs-static-i18n gives its own files (language switcher, sitemap)
-        file.locale = file.localization = file.locale_alternate_of = lang
-        file.norm_src_uri = page.path
-        file.alternates = {
-            other: file if other == lang else _generated_file(config, other, page.path, None)
-            for other in i18n.build_languages
-        }
-        file.kb_generated = page
-        files.append(file)
-        State.generated[file.src_uri] = file
-        i18n.i18n_files_per_language.setdefault(lang, []).append(file)
-    if lang == i18n.default_language:
-        _add_pages_only_in_other_languages(files, config)
+    try:
+        generated = _guard([], pages.generated_pages, _context(config))
+    except DirectiveError as exc:
+        _fail(KbError([Problem("data/kinds.yml", None, "pages", str(exc))]))
+    for page in generated:
+        file = i18n.add_generated_page(files, config, page.path, page.markdown)
+        State.generated[file.src_uri] = (file, page)
+    for decl in _listings_to_place(config):  # on_nav places them
+        listing = files.get_file_from_path(f"{lang}/{decl.follows}")
+        if listing is not None:
+            listing.inclusion = InclusionLevel.NOT_IN_NAV
+    if lang == i18n.source_language(config):
+        i18n.add_pages_only_in_other_languages(files, config)
     else:
-        _link_pages_only_in_this_language(files, config)
-    # the same in every language, so made once per build: open data (every data file
-    # as JSON and CSV) and the timeline's filter stylesheet
-    if not State.shared_files:
-        State.shared_files = _guard({}, _shared_files)
+        i18n.link_pages_only_in_this_language(files, config, set(State.generated))
+    # the same in every language, so made once per build: open data (each published
+    # kind as JSON and CSV) and the stylesheets made from data
+    ctx = _context(config)
+    try:
+        if not State.shared_files:
+            for kind in kinds.published(State.data):
+                State.shared_files[export.download_path(kind.name, "json")] = export.to_json(State.data, kind.name)
+                State.shared_files[export.download_path(kind.name, "csv")] = export.to_csv(
+                    State.data, kind.name, ctx.langs
+                )
+            for kind in kinds.kinds(State.data):
+                for declared in kind.directives:
+                    if declared.stylesheet:
+                        css = render.stylesheet(ctx, declared.stylesheet, kind.name)
+                        State.shared_files[declared.stylesheet.path] = css
+        # charts: SVG rendered from the data in this language (cached by content hash)
+        made = [charts.make(ctx, chart) for chart in kinds.charts(State.data).values()]
+    except DirectiveError as exc:
+        _fail(KbError([Problem("data/kinds.yml", None, "", str(exc))]))
+    except Exception:
+        if not State.data_broken:
+            raise
+        made = []  # the data's problems are reported
     for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
-    # charts: SVG rendered from the data in this language (cached by content hash)
-    for name, svg in _guard([], _charts, lang):
-        files.append(File.generated(config, render.chart_path(name, lang), content=svg))
+    for chart in made:
+        svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
+        files.append(File.generated(config, charts.chart_path(chart.name, lang), content=svg))
     if FREEZE:
         _freeze_files(files)
     return files
 
 
-def _shared_files() -> dict[str, str]:
-    shared = {}
-    for name in export.published(State.data):
-        shared[export.download_path(name, "json")] = export.to_json(State.data, name)
-        shared[export.download_path(name, "csv")] = export.to_csv(State.data, name)
-    shared[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
-    return shared
-
-
-def _charts(lang: str) -> list[tuple[str, str]]:
-    return [
-        (chart.name, charts.svg(chart, lang, ROOT / ".cache" / "charts"))
-        for chart in charts.all_charts(State.data, lang)
-    ]
-
-
 @event_priority(-150)
 def on_nav(nav, config, files):
-    """Put each generated page in the navigation, right after the page that lists its records."""
-    lang = _lang(config)
-    by_index: dict[str, list[File]] = {}
-    for file in State.generated.values():
-        by_index.setdefault(f"{lang}/{file.kb_generated.index}", []).append(file)
-    for item in list(nav.pages):
-        extra = by_index.pop(item.file.src_uri, [])
-        if not extra:
-            continue
-        siblings = item.parent.children if item.parent else nav.items
-        at = siblings.index(item) + 1
-        new_pages = [Page(f.kb_generated.title, f, config) for f in extra]
-        for page in new_pages:
-            page.parent = item.parent
-        siblings[at:at] = new_pages
-        flat = nav.pages.index(item) + 1
-        nav.pages[flat:flat] = new_pages
+    """Put each listing page that mkdocs.yml's nav leaves out after the page its kind names,
+    then each generated page right after the page that lists its records."""
+    lang = i18n.language(config)
+    for decl in _listings_to_place(config):
+        listing = files.get_file_from_path(f"{lang}/{decl.follows}")
+        if listing is not None and listing.page is not None and listing.page not in nav.pages:
+            _insert_after(nav, f"{lang}/{decl.listing_follows}", [listing.page])
+    by_index: dict[str, list[Page]] = {}
+    for file, generated in State.generated.values():
+        by_index.setdefault(f"{lang}/{generated.index}", []).append(Page(generated.title, file, config))
+    for index, new_pages in by_index.items():
+        _insert_after(nav, index, new_pages)
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     if FREEZE:
         _freeze_nav(nav, config)
     return nav
+
+
+def _listings_to_place(config):
+    """The per-record pages of kinds whose listing page goes in the navigation by declaration."""
+    return [k.pages for k in kinds.kinds(State.data) if k.pages and k.pages.listing_follows]
+
+
+def _insert_after(nav, src_uri: str, new_pages: list[Page]) -> None:
+    """Put `new_pages` in the navigation right after the page of `src_uri` (nowhere if it is not there)."""
+    item = next((p for p in nav.pages if p.file.src_uri == src_uri), None)
+    if item is None:
+        return
+    siblings = item.parent.children if item.parent else nav.items
+    at = siblings.index(item) + 1
+    for page in new_pages:
+        page.parent = item.parent
+    siblings[at:at] = new_pages
+    flat = nav.pages.index(item) + 1
+    nav.pages[flat:flat] = new_pages
 
 
 def _freeze_files(files):
@@ -305,14 +278,10 @@ def _freeze_nav(nav, config):
         if node.is_section:
             return {node.title: [item(child) for child in node.children]}
         rel = node.file.src_uri.split("/", 1)[1]  # relative to the language folder
-        return {node.title: rel} if node.title and not getattr(node.file, "kb_generated", None) else rel
+        return {node.title: rel} if node.title and node.file.src_uri not in State.generated else rel
 
-    if _i18n(config).is_default_language_build:
+    if i18n.is_source_build(config):
         freeze.write_nav(FREEZE, [item(node) for node in nav.items if not node.is_link])
-
-
-# directive -> stylesheet that only the pages using it load
-PAGE_STYLES = {"timeline": "assets/stylesheets/kb-timeline.css"}
 
 
 def _display(page) -> str:
@@ -335,21 +304,25 @@ def on_page_read_source(page, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    lang = _lang(config)
     display = _display(page)
-    ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
+    ctx = _context(config, display, _front_matter_lines(page, markdown))
     out, problems = _guard((markdown, []), expand, markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
-    page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
+    page.meta["kb_styles"] = [css.path for name, css in kinds.stylesheets(State.data).items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
-    citation, found = _guard(("", []), render.page_citation, page.meta.get("sources"), ctx, updated)
-    out += citation
-    if page.file.src_uri not in State.unsafe:  # else its front matter could not be read: reported
-        problems += found
-    out += _guard("", render.abbreviations, ctx)
-    out = _guard(out, _translation_notice, out, page, config, ctx)
+    try:
+        citation, found = _guard(("", []), render.page_citation, page.meta.get("sources"), ctx, updated)
+        out += citation + _guard("", render.abbreviations, ctx)
+        if page.file.src_uri not in State.unreadable:  # else its front matter is already a problem
+            problems += found
+        out = _guard(out, _translation_notice, out, page, config, ctx)
+    except DirectiveError as exc:
+        if getattr(exc, "label", None):
+            problems.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
+        else:
+            problems.append(Problem(display, None, "", str(exc)))
     State.problems += problems
     if FREEZE:
         meta = {k: v for k, v in page.meta.items() if not k.startswith("kb_")}
@@ -360,25 +333,20 @@ def on_page_markdown(markdown, page, config, files):
 
 def _translation_notice(markdown, page, config, ctx):
     """Missing translation: the original under a notice; outdated: a notice linking to the original."""
-    if getattr(page.file, "kb_generated", None) or not hasattr(page.file, "locale"):
+    rel = i18n.page_path(page.file)
+    if page.file.src_uri in State.generated or rel is None:
         return markdown
-    lang = ctx.lang
-    rel = page.file.norm_src_uri
-    if page.file.locale != lang:
-        state, original_lang = "missing", page.file.locale
+    shown = i18n.shown_from(page.file)
+    if shown != ctx.lang:
+        state, original_lang = "missing", shown
     else:
-        state, original_lang = translations.page_state(ROOT / "content", rel, lang), translations.SOURCE
-    if state not in ("missing", "outdated"):
+        state, original_lang = translations.page_state(ROOT / "content", rel, ctx.lang), ctx.source
+    original = i18n.alternate(page.file, original_lang)
+    if state not in ("missing", "outdated") or original is None:
         return markdown
-    i18n = _i18n(config)
-    original = rel.removesuffix(".md").removesuffix("index").rstrip("/")
-    original = (original + "/") if original else ""
-    if original_lang != i18n.default_language:
-        original = f"{original_lang}/{original}"
-    here = page.file.url.rstrip("/")
-    up = "../" * (here.count("/") + 1) if here and here != "." else ""
     page.meta["kb_translation"] = state
-    return render.translation_notice(ctx, markdown, state, up + original, original_lang)
+    url = get_relative_url(original.url, page.file.url)
+    return render.translation_notice(ctx, markdown, state, url, original_lang)
 
 
 def _front_matter_lines(page, markdown: str) -> int:
@@ -397,7 +365,7 @@ def on_page_context(context, page, config, nav):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
     # an untranslated page shown in another language points search engines to its original
     if page.meta.get("kb_translation") == "missing" and config.site_url:
-        alternate = page.file.alternates.get(page.file.locale) if hasattr(page.file, "alternates") else None
+        alternate = i18n.alternate(page.file, i18n.shown_from(page.file))
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
@@ -409,6 +377,9 @@ def on_env(env, config, files):
     cache = ROOT / ".cache" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    # the words of the theme's own pages (404.html) are labels of data/labels.yml
+    lang, source = i18n.language(config), i18n.source_language(config)
+    env.globals["kb_label"] = lambda key: _guard(key, lambda: text.plain(text.label_field(State.data, key), lang, source))
     return env
 
 
@@ -435,10 +406,11 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 def _name_search_dialog(output: str, config) -> str:
     """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    labels = State.data["labels"]["labels"] if State.data and "labels" in State.data else {}
-    if "search" not in labels:
+    try:
+        label = text.label_field(State.data, "search")
+    except text.MissingLabel:
         return output  # reported with the data's problems
-    name = render.esc(labels["search"].get(_lang(config)) or labels["search"]["fr"])
+    name = escape(text.plain(label, i18n.language(config), i18n.source_language(config)))
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
 
 
@@ -466,18 +438,8 @@ def on_post_page(output, page, config):
 
 
 def on_pre_template(template, template_name, config):
-    # The plugin points the language switcher at the translation of the last
-    # page built; on the 404 page it must lead to each language's home.
     if template_name == "404.html":
-        base = urlsplit(config.site_url or "/").path.rstrip("/")
-        homes = [
-            {"name": lang.name, "link": f"{base}{lang.link}", "lang": lang.locale}
-            for lang in _i18n(config).config.languages
-            if lang.build
-        ]
-        # the plugin sets it as an attribute of `extra` (which Jinja reads first) per page
-        config.extra.alternate = homes
-        config.extra["alternate"] = homes
+        i18n.switch_to_homes(config)
     return template
 
 
@@ -487,51 +449,47 @@ def on_post_template(output, template_name, config):
     if template_name != "404.html":
         return output
     output = safety.add_policy(_name_search_dialog(output, config))
-    i18n = _i18n(config)
-    if i18n.is_default_language_build:
+    if i18n.is_source_build(config):
         State.default_404 = output
         return output
-    target = Path(config.site_dir) / i18n.current_language / "404.html"
+    target = Path(config.site_dir) / i18n.language(config) / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
     return State.default_404 if State.default_404 is not None else output
 
 
+@event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
+def on_post_build(config):
+    if (ONLY_LANG or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
+        _report(config)  # every language is built: every problem of the build, sorted, then stop
+    if i18n.is_nested_build(config) and not ONLY_LANG:  # the plugin has not built every language yet
+        return
+    site = Path(config.site_dir)
+    languages = i18n.languages(config)
+    counts = search.split_index(site, languages[0], list(languages[1:]))
+    search.write_worker(site)
+    log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))
+
+
 LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"
+
+
+def _report(config):
+    problems, State.problems = State.problems, []
+    logging.getLogger("mkdocs").removeHandler(State.warnings)
+    if State.data_broken:
+        # pages made from broken data are missing: their links would only repeat the data's problems
+        problems = [p for p in problems if p.field != LINK]
+        problems.append(Problem("data/", None, "", LINKS_LATER))
+    # links into a page that could not be read only repeat its problem
+    problems = [p for p in problems if not (p.field == LINK and _into_unreadable(p.message))]
+    if COMMAND != "serve":  # nothing of a failed build may be published
+        site = Path(config.site_dir)
+        for path in site.iterdir() if site.is_dir() else []:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    _fail(KbError(problems))
 
 
 def _into_unreadable(message: str) -> bool:
     target = re.search(r"but the (?:doc|target) '([^']+)'", message)
     return bool(target) and target[1] in State.unreadable
-
-
-def _empty(site: Path) -> None:
-    """Remove what a failed build wrote: nothing of it may be published."""
-    for path in site.iterdir() if site.is_dir() else []:
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
-
-
-@event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
-def on_post_build(config):
-    i18n = _i18n(config)
-    last = ONLY_LANG or i18n.current_language == i18n.build_languages[-1]
-    if last and State.problems:
-        # every language is built: every problem of the build, sorted, then stop
-        problems, State.problems = State.problems, []
-        if State.data_broken:
-            # pages made from broken data are missing: their links would only repeat the data's problems
-            problems = [p for p in problems if p.field != LINK]
-            problems.append(Problem("data/", None, "", LINKS_LATER))
-        # links into a page that could not be read only repeat its problem
-        problems = [p for p in problems if not (p.field == LINK and _into_unreadable(p.message))]
-        if COMMAND != "serve":
-            _empty(Path(config.site_dir))
-        _fail(KbError(problems))
-    if i18n.building and not ONLY_LANG:  # a nested language build: the plugin has not finished yet
-        return
-    site = Path(config.site_dir)
-    counts = search.split_index(
-        site, i18n.default_language, [lang for lang in i18n.build_languages if lang != i18n.default_language]
-    )
-    search.write_worker(site)
-    log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))

@@ -55,7 +55,7 @@ def spoil_data(project: Path) -> list[str]:
     )
     expected.append(f'data/timeline.yml:{line}: events[1].page: there is no page "social-movements/nowhere.md"')
     line = _edit(data / "labels.yml", "  last_updated: {", "  last_updatedd: {")
-    expected.append('data/labels.yml: labels.last_updated: the label "last_updated" is missing')
+    expected.append('data/labels.yml: labels.last_updated: templates/parts/page-sources.md prints the label "last_updated"')
     (data / "notes.yml").write_text("# notes\n" + BOMB, encoding="utf-8")
     expected.append("data/notes.yml:2: anchors and aliases (&name, *name) are not allowed")
     return expected

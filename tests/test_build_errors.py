@@ -38,3 +38,16 @@ def test_page_without_sources_fails(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "content/fr/about.md:1: sources: every page names its source documents" in output
+
+
+def test_a_missing_label_names_the_label_and_the_file(tmp_path):
+    project = copy_project(tmp_path / "project")
+    labels = project / "data" / "labels.yml"
+    text = labels.read_text(encoding="utf-8")
+    labels.write_text("".join(line for line in text.splitlines(True) if "and_the_compact:" not in line))
+    result = build(project, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'templates/directives/coalitions.md prints the label "and_the_compact"' in output
+    assert "which data/labels.yml does not have" in output
+    assert "Traceback" not in output and "KeyError" not in output

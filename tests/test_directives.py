@@ -9,7 +9,8 @@ import pytest
 from kb import locale
 from kb.data import load_data
 from kb.directives import Context, expand
-from kb.render import page_sources
+from kb.render import page_sources, registry
+from kb.templates import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,15 @@ def data():
 
 
 def ctx(data, lang="fr"):
-    return Context(data, lang, "content/fr/test.md")
+    return Context(
+        data,
+        lang,
+        "content/fr/test.md",
+        source="fr",
+        langs=("fr", "en"),
+        templates=environment(),
+        directives=registry(data),
+    )
 
 
 def test_coalitions_in_each_language(data):

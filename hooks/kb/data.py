@@ -37,29 +37,15 @@ from babel import Locale
 
 # jsonschema and referencing are imported where data is validated: a build
 # whose data has not changed reads the validated data from the cache.
+from .languages import project
 from .problems import KbError, Problem, field_path
 from .safety import check_data_text
 from .yamlfile import YamlDoc, load_yaml
-
-LANGS = ("fr", "en")
-LANG_NAMES = {"fr": "French", "en": "English"}
 
 
 class MissingData(LookupError):
     """A data file that a page or a renderer needs does not exist."""
 
-
-class MissingLabel(LookupError):
-    """A word that the site prints around data is missing from data/labels.yml."""
-
-    def problem(self) -> Problem:
-        key = self.args[0]
-        return Problem(
-            "data/labels.yml",
-            None,
-            f"labels.{key}",
-            f'the label "{key}" is missing, and the site prints it: add `{key}: {{fr: "…", en: "…"}}`',
-        )
 
 
 @dataclass
@@ -99,9 +85,8 @@ NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO",
 @cache
 def countries() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes of countries and territories (the locale library's list, less reserved codes)."""
-    return frozenset(
-        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-    )
+    territories = Locale.parse(project().source).territories
+    return frozenset(code for code in territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES)
 
 
 def _ids_of(doc: YamlDoc | None) -> set[str] | None:
@@ -185,10 +170,15 @@ def _plain(error) -> tuple[tuple, str]:
         present = error.instance if isinstance(error.instance, dict) else {}
         missing = [k for k in error.validator_value if k not in present]
         name = missing[0] if missing else "?"
-        if name == "fr":
-            return (*path, name), 'the French text is missing (French is the source language); add `fr: "…"`'
-        if name in LANG_NAMES:
-            return (*path, name), f'the {LANG_NAMES[name]} text is missing; add `{name}: "…"`'
+        languages = project()
+        if name in languages.all:
+            language = Locale.parse(name).english_name
+            if name == languages.source:
+                return (
+                    *path,
+                    name,
+                ), f'the {language} text is missing ({language} is the source language); add `{name}: "…"`'
+            return (*path, name), f'the {language} text is missing; add `{name}: "…"`'
         return (*path, name), f"the field `{name}` is missing; add it"
     if v == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
@@ -356,4 +346,4 @@ def _leaves(error):
     return [error]
 
 
-__all__ = ["Data", "load_data", "load_data_cached", "LANGS", "countries", "field_path"]
+__all__ = ["Data", "load_data", "load_data_cached", "countries", "field_path"]

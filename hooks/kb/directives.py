@@ -13,11 +13,14 @@ naming the page and the line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .data import Data, MissingData, MissingLabel
+from .data import Data, MissingData
 from .problems import Problem
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 DIRECTIVE = re.compile(r"^[ \t]*<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
 # Anything that looks like a directive but is not well-formed (e.g. "<!-- kb: x" or "kb:x>")
@@ -26,11 +29,22 @@ ALMOST = re.compile(r"<!--\s*kb\s*:", re.IGNORECASE)
 
 @dataclass
 class Context:
+    """What a directive knows of the page it is expanded in."""
+
     data: Data
     lang: str
     page: str  # display path of the page, e.g. "content/fr/index.md"
-    url: str = ""  # the page's URL relative to its language root
     line_offset: int = 0  # lines of the file before the Markdown body (front matter)
+    source: str = ""  # the source language, whose text stands in for a missing translation
+    langs: tuple[str, ...] = ()  # every language of the site, the source first
+    templates: object = None  # the Jinja environment of templates/ (kb.templates.environment)
+    directives: Mapping[str, Renderer] = field(default_factory=dict)  # name -> renderer
+    project: Path = PROJECT  # the project's folder (content/, data/, templates/)
+
+    @property
+    def root(self) -> str:
+        """The relative path from the page's source to the content folder ("../../"), for links."""
+        return "../" * (len(self.page.removeprefix("content/").split("/")) - 1)
 
 
 class DirectiveError(Exception):
@@ -38,15 +52,6 @@ class DirectiveError(Exception):
 
 
 Renderer = Callable[[Context, list[str]], str]
-RENDERERS: dict[str, Renderer] = {}
-
-
-def directive(name: str):
-    def register(fn: Renderer) -> Renderer:
-        RENDERERS[name] = fn
-        return fn
-
-    return register
 
 
 def names(markdown: str) -> set[str]:
@@ -63,9 +68,9 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
 
     def replace(match: re.Match) -> str:
         name, args = match["name"], match["args"].split()
-        renderer = RENDERERS.get(name)
+        renderer = ctx.directives.get(name)
         if renderer is None:
-            known = ", ".join(f"kb:{n}" for n in sorted(RENDERERS))
+            known = ", ".join(f"kb:{n}" for n in sorted(ctx.directives))
             problems.append(
                 Problem(
                     ctx.page, line_of(match.start()), "", f'unknown directive "kb:{name}"; known directives: {known}'
@@ -76,9 +81,6 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
             return renderer(ctx, args)
         except DirectiveError as exc:
             problems.append(Problem(ctx.page, line_of(match.start()), "", f"kb:{name}: {exc}"))
-            return match[0]
-        except MissingLabel as exc:
-            problems.append(exc.problem())
             return match[0]
         except MissingData as exc:
             problems.append(

@@ -1,4 +1,6 @@
-"""Open data: every data file as JSON and CSV, for readers to download.
+"""Open data: each published kind of data as JSON and CSV, for readers to download.
+
+The kinds published are those declared `published: true` in data/kinds.yml.
 
 JSON is the data file as it is. CSV has one row per record of the file's
 list; bilingual fields become two columns (`name_fr`, `name_en`), nested
@@ -13,57 +15,40 @@ import json
 
 from .data import Data, records_key
 
-# Data files published for download (labels.yml is interface text, not data).
-PUBLISHED = (
-    "coalitions",
-    "collectives",
-    "survey-2023",
-    "c189-ratifications",
-    "regional-highlights-2017",
-    "results-2017",
-    "calendar-2017",
-    "glossary",
-    "timeline",
-    "bibliography",
-)
-
-
-def published(data: Data) -> list[str]:
-    return [name for name in PUBLISHED if name in data]
-
 
 def to_json(data: Data, name: str) -> str:
     return json.dumps(data[name], ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _flatten(value, prefix: str, row: dict) -> None:
+def _flatten(value, prefix: str, row: dict, langs) -> None:
     if isinstance(value, dict):
         for key, sub in value.items():
             _flatten(
-                sub, f"{prefix}_{key}" if prefix and key in ("fr", "en") else f"{prefix}.{key}" if prefix else key, row
+                sub, f"{prefix}_{key}" if prefix and key in langs else f"{prefix}.{key}" if prefix else key, row, langs
             )
     elif isinstance(value, list):
         if all(not isinstance(v, (dict, list)) for v in value):
             row[prefix] = " | ".join(str(v) for v in value)
         else:
             for i, item in enumerate(value, start=1):
-                _flatten(item, f"{prefix}.{i}", row)
+                _flatten(item, f"{prefix}.{i}", row, langs)
     else:
         row[prefix] = "" if value is None else str(value)
 
 
-def rows(data: Data, name: str) -> list[dict]:
+def rows(data: Data, name: str, langs) -> list[dict]:
+    """One row per record; a bilingual field (keys in `langs`) becomes one column per language."""
     content = data[name]
     out = []
     for record in content[records_key(content)]:
         row: dict = {}
-        _flatten(record, "", row)
+        _flatten(record, "", row, langs)
         out.append(row)
     return out
 
 
-def to_csv(data: Data, name: str) -> str:
-    table = rows(data, name)
+def to_csv(data: Data, name: str, langs) -> str:
+    table = rows(data, name, langs)
     columns: list[str] = []
     for row in table:
         columns += [c for c in row if c not in columns]

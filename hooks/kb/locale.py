@@ -13,12 +13,17 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.numbers import format_decimal, format_percent
 
-# The site's English is British English: "29 October 2023".
-BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+from .languages import project
 
 
 def _loc(lang: str) -> str:
-    return BABEL_LOCALES[lang]
+    """The Babel locale of a language (mkdocs.yml, extra.kb.locales: the site's English is British)."""
+    return project().babel(lang)
+
+
+def d3_locale(lang: str) -> str:
+    """The d3 locale of the charts' numbers and dates (vl-convert), e.g. fr-FR."""
+    return _loc(lang).replace("_", "-")
 
 
 @cache  # the same few values are formatted on many pages

@@ -30,10 +30,11 @@ from pathlib import Path
 
 import yaml
 
+from .languages import project
 from .yamlfile import Loader
 
-SOURCE = "fr"
-TARGETS = ("en",)
+SOURCE = project().source  # the languages of mkdocs.yml
+TARGETS = project().targets
 KEY = "translation_of"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 

@@ -1,0 +1,55 @@
+"""Text of the data in the page's language: bilingual fields, labels, spacing.
+
+Values come back as `Markup` (HTML-escaped once, safe to put in a template)
+or as plain text (`plain`), never as hand-escaped strings.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from markupsafe import Markup, escape
+
+
+class MissingLabel(LookupError):
+    """A label the templates print is not in data/labels.yml."""
+
+
+def t(field: dict, lang: str, source: str = "") -> Markup:
+    """The text of a bilingual field in `lang`, escaped; the source text, marked with its language, if not translated yet."""
+    if field.get(lang):
+        return escape(field[lang])
+    original = source if field.get(source) else next(iter(field))
+    return Markup('<span lang="{}">{}</span>').format(original, field[original])
+
+
+def plain(field: dict, lang: str, source: str = "") -> str:
+    """The unescaped text of a bilingual field in `lang`, or in the source language if not translated yet."""
+    return field.get(lang) or field.get(source) or next(iter(field.values()))
+
+
+def labels_of(data) -> dict:
+    return data["labels"]["labels"]
+
+
+def label_field(data, key: str) -> dict:
+    labels = labels_of(data)
+    if key not in labels:
+        raise MissingLabel(key)
+    return labels[key]
+
+
+def colon(data, lang: str) -> str:
+    """The colon with the language's spacing (label `colon`: French puts a no-break space before it)."""
+    labels = labels_of(data)
+    return labels.get("colon", {}).get(lang, ":")
+
+
+def cell(text) -> Markup:
+    """Escaped text made safe inside a Markdown table cell."""
+    return Markup(str(escape(text)).replace("|", "&#124;").replace("\n", " "))
+
+
+def collate(text: str) -> str:
+    """A sort key that ignores case and accents."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))

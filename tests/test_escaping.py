@@ -1,0 +1,73 @@
+"""Whole build: a record's name full of HTML's special characters reaches every
+place it is printed as text, escaped exactly once."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from conftest import LANGS, SITE_URL, build, copy_project, lang_root, soup
+
+NAME = """Soins & <b>co</b> "guillemets" l'apostrophe </title><script>alert(1)</script> "><svg onload=alert(1)>"""
+ACRONYM = """G&A<C>"'"""
+EXPECTED = f"{NAME} ({ACRONYM})"
+FOLDER = "generation-equality/collective-commitments/collectives"
+PAGE = f"{FOLDER}/global-alliance-for-care/"
+
+
+def _yaml(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    data = project / "data" / "collectives.yml"
+    text = data.read_text(encoding="utf-8")
+    old = '    name: {fr: "Alliance mondiale pour les soins", en: "Global Alliance for Care"}\n    acronym: GAC\n'
+    assert old in text
+    text = text.replace(old, f"    name: {{fr: {_yaml(NAME)}, en: {_yaml(NAME)}}}\n    acronym: {_yaml(ACRONYM)}\n")
+    data.write_text(text, encoding="utf-8")
+    out = project / "site"
+    result = build(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _no_double_escape(raw: str, where: str) -> None:
+    for twice in ("&amp;lt;", "&amp;gt;", "&amp;amp;", "&amp;#", "&amp;quot;"):
+        assert twice not in raw, f"{where}: escaped twice ({twice})"
+
+
+def test_a_name_with_html_characters_is_text_everywhere(tmp_path_factory):
+    site = _site(tmp_path_factory)
+    for lang in LANGS:
+        root = lang_root(site, lang)
+        raw = (root / PAGE / "index.html").read_text(encoding="utf-8")
+        # nothing of the name is markup: no element made of it, no attribute broken by it
+        assert "<script>alert" not in raw and "<svg onload" not in raw and "<b>co" not in raw
+        _no_double_escape(raw, f"{lang}/{PAGE}")
+        doc = soup(root / PAGE / "index.html")
+        assert doc.title.get_text().startswith(EXPECTED + " - "), doc.title
+        for permalink in doc.select("a.headerlink"):
+            permalink.decompose()
+        assert doc.h1.get_text(strip=True) == EXPECTED
+        assert doc.find("meta", property="og:title")["content"] == EXPECTED
+        assert EXPECTED in [a.get_text(strip=True) for a in doc.select("nav.md-nav--primary a")]
+        # the card on the listing page and the neighbours' footer links
+        listing_raw = (root / FOLDER / "index.html").read_text(encoding="utf-8")
+        _no_double_escape(listing_raw, f"{lang}/{FOLDER}/")
+        listing = soup(root / FOLDER / "index.html")
+        assert EXPECTED in [a.get_text(strip=True) for a in listing.select("article a")]
+        labels = [a.get("aria-label", "") for a in listing.select("a.md-footer__link")]
+        assert any(label.endswith(": " + EXPECTED) for label in labels), labels
+        # the search index holds the title as HTML, escaped once (the search shows it as HTML)
+        index = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+        titles = [d["title"] for d in index["docs"] if d["location"] == PAGE]
+        assert titles and all(html.unescape(t) == EXPECTED and "<" not in t for t in titles), titles
+    # the sitemap lists the page in both languages and stays well-formed
+    sitemap = ET.parse(site / "sitemap.xml")
+    locs = {el.text for el in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert {SITE_URL + PAGE, SITE_URL + "en/" + PAGE} <= locs
+    assert not re.search(r"<(script|svg)", (site / "sitemap.xml").read_text(encoding="utf-8"))
