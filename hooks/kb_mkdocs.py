@@ -113,8 +113,8 @@ def _guard(default, fn, *args):
     """Run `fn`; when the data is already known to be broken, its failure is not a new problem."""
     try:
         return fn(*args)
-    except Exception:
-        if State.data_broken:
+    except Exception as exc:
+        if State.data_broken and not getattr(exc, "label", None):  # a missing label is a problem of its own
             return default
         raise
 

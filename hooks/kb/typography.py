@@ -130,13 +130,13 @@ def _french(text: str, line: str) -> list[str]:
     for m in re.finditer("(.?)»", text):
         if m.group(1) not in NO_BREAK:
             out.append("» must follow a no-break space (U+00A0)")
-    for m in re.finditer(r"\d([ \u00a0]?)%", text):
+    for _m in re.finditer(r"\d([ \u00a0]?)%", text):
         out.append("“%” must follow a narrow no-break space (U+202F)")
     for m in _ORDINAL.finditer(text):
         if HOLE in m.group(0):
             continue
         out.append(f"ordinal “{line[m.start():m.end()]}” is not in the house form: write {_house_ordinal(m)}")
-    for m in re.finditer(r"Nations Unies", text):
+    for _m in re.finditer(r"Nations Unies", text):
         out.append("“Nations Unies”: write “Nations unies”")
     return out
 
