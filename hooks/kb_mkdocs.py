@@ -26,9 +26,10 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, str(Path(__file__).parent))
 
 from kb import charts, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
+from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
-from kb.directives import Context, expand  # noqa: E402
-from kb.problems import KbError, Problem  # noqa: E402
+from kb.directives import Context  # noqa: E402
+from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ def _lang(config) -> str:
 
 
 def _fail(exc: KbError):
+    emit_annotations(exc.problems)  # in GitHub Actions, also on the pull request's files
     raise PluginError(exc.report())
 
 
@@ -230,15 +232,13 @@ def on_page_markdown(markdown, page, config, files):
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
     display = source.relative_to(ROOT).as_posix() if source else f"content/{page.file.src_uri}"
     ctx = Context(State.data, lang, display, page.file.url, _front_matter_lines(page, markdown))
-    out, problems = expand(markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
     page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
-    citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
-    out += citation
-    problems += found
+    # directives and citation, the same function as `make check`
+    out, problems = page_markdown(markdown, ctx, page.meta.get("sources"), updated)
     out += render.abbreviations(ctx)
     out = _translation_notice(out, page, config, ctx)
     State.problems += problems
@@ -269,7 +269,8 @@ def _translation_notice(markdown, page, config, ctx):
     here = page.file.url.rstrip("/")
     up = "../" * (here.count("/") + 1) if here and here != "." else ""
     page.meta["kb_translation"] = state
-    return render.translation_notice(ctx, markdown, state, up + original, original_lang)
+    changes = translations.page_changes(ROOT / "content", rel, lang) if state == "outdated" else None
+    return render.translation_notice(ctx, markdown, state, up + original, original_lang, changes)
 
 
 def _front_matter_lines(page, markdown: str) -> int:

@@ -572,17 +572,22 @@ def re_numbered(column: str) -> bool:
 # --- Translations ------------------------------------------------------------
 
 
-def translation_notice(ctx: Context, markdown: str, state: str, original_url: str, original_lang: str) -> str:
+def translation_notice(
+    ctx: Context, markdown: str, state: str, original_url: str, original_lang: str, changes=None
+) -> str:
     """Put a notice under the title of a page whose translation is missing or out of date.
 
-    A missing translation shows the original, marked with the original's language.
-    """
+    A missing translation shows the original, marked with the original's language. An outdated one
+    names the sections whose original changed (`changes`, from `translations.page_changes`)."""
     if state not in ("missing", "outdated"):
         return markdown
     key = "not_translated" if state == "missing" else "outdated"
     # raw HTML link: the address is the original's published URL, not a Markdown source path
     link = f'<a href="{esc(original_url)}" hreflang="{original_lang}">{label(ctx, key + "_link")}</a>'
     body = f"{label(ctx, key + '_body')} {link}."
+    if changes:
+        names = ", ".join(_changed_section(ctx, c, original_url, original_lang) for c in changes)
+        body += f"<br>\n    {label(ctx, 'outdated_sections')}{colon(ctx.lang)} {names}."
     notice = f'!!! warning "{label(ctx, key + "_title")}"\n\n    {body}\n'
     lines = markdown.split("\n")
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
@@ -594,9 +599,72 @@ def translation_notice(ctx: Context, markdown: str, state: str, original_url: st
     return f"{head}\n\n{notice}\n{rest}"
 
 
+def heading_text(title: str) -> str:
+    """A heading's Markdown as plain text: emphasis, code and superscript marks left out."""
+    return title.replace("*", "").replace("`", "").replace("^", "").strip()
+
+
+def _changed_section(ctx: Context, change, original_url: str, original_lang: str) -> str:
+    """One section named in an outdated page's notice: a link to it, in this page or the original."""
+    if not change.key:
+        return label(ctx, "section_top")
+    if change.en_title:
+        name = f'<a href="#{esc(change.key)}">{esc(heading_text(change.en_title))}</a>'
+    else:  # not in this translation yet: the original's section
+        name = (
+            f'<a href="{esc(original_url)}#{esc(change.key)}" hreflang="{original_lang}" lang="{original_lang}">'
+            f"{esc(heading_text(change.title))}</a>"
+        )
+    return f"{name} ({label(ctx, 'section_' + change.change)})"
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in `lines`."""
+    import re
+
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _section_link(ctx: Context, rel: str, lang: str, key: str, title: str) -> str:
+    from .translations import page_url
+
+    up = "../" * ctx.url.count("/")
+    anchor = f"#{esc(key)}" if key else ""
+    text = esc(heading_text(title)) or label(ctx, "section_top")
+    return f'<a href="{up}{esc(page_url(rel, lang))}{anchor}" hreflang="{lang}" lang="{lang}">{text}</a>'
+
+
+def page_changes_markdown(ctx: Context, status) -> list[str]:
+    """What changed in the original of an outdated page: each section with links to it in both
+    languages and its diff."""
+    from .translations import SOURCE
+
+    lines = [f"**`content/{status.lang}/{esc(status.path)}`**", ""]
+    if status.changes is None:
+        return [*lines, label(ctx, "original_unknown"), ""]
+    for c in status.changes:
+        fr = _section_link(ctx, status.path, SOURCE, c.key, c.title) if c.fr_line else "—"
+        en = _section_link(ctx, status.path, status.lang, c.key, c.en_title) if c.en_title else "—"
+        name = f"`#{esc(c.key)}`" if c.key else label(ctx, "section_top")
+        lines += [f"- {name}, {label(ctx, 'section_' + c.change)}{colon(ctx.lang)} {fr} · {en}", ""]
+        fence = _fence(list(c.diff))
+        lines += [f"    {fence}diff", *(f"    {line}" for line in c.diff), f"    {fence}", ""]
+    return lines
+
+
+def _field_change(ctx: Context, status) -> str:
+    if status.state != "outdated":
+        return ""
+    if status.before is None:
+        return label(ctx, "field_not_recorded")
+    return f'<del lang="fr">{esc(status.before)}</del> → <ins lang="fr">{esc(status.now)}</ins>'
+
+
 @directive("translation-status")
 def translation_status(ctx: Context, args: list[str]) -> str:
-    """What is not translated yet: pages and data fields (the same report as `make translations`)."""
+    """What is not translated yet: pages and data fields (the same report as `make translations`),
+    with what changed in the originals of outdated translations."""
     from pathlib import Path
 
     from .translations import data_statuses, page_statuses
@@ -622,10 +690,19 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     if pending:
         rows = [[f"`content/{s.lang}/{esc(s.path)}`", s.lang, names[s.state]] for s in pending]
         lines += table([label(ctx, "page"), label(ctx, "language"), label(ctx, "status")], rows) + [""]
+    outdated = [s for s in pending if s.state == "outdated"]
+    if outdated:
+        lines += [f"**{label(ctx, 'changes_since_translation')}**", ""]
+        for s in outdated:
+            lines += page_changes_markdown(ctx, s)
     data = data_statuses(ctx.data)
     if data:
-        rows = [[f"`{esc(s.path)}:{s.line}`", f"`{esc(s.field)}`", s.lang] for s in data]
-        lines += table([label(ctx, "file"), label(ctx, "field"), label(ctx, "language")], rows) + [""]
+        rows = [
+            [f"`{esc(s.path)}:{s.line}`", f"`{esc(s.field)}`", s.lang, names[s.state], _field_change(ctx, s)]
+            for s in data
+        ]
+        heads = [label(ctx, "file"), label(ctx, "field"), label(ctx, "language"), label(ctx, "status")]
+        lines += table([*heads, label(ctx, "change")], rows) + [""]
     if not pending and not data:
         lines += [f'!!! success "{label(ctx, "all_translated")}"', ""]
     return "\n".join(lines)
