@@ -44,7 +44,7 @@ def build(project: Path, out: Path) -> subprocess.CompletedProcess:
 def copy_project(target: Path) -> Path:
     """A copy of the project's inputs, for tests that change them."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "content", "data", "hooks", "overrides"):
+    for name in ("mkdocs.yml", "content", "data", "hooks", "overrides", "translations"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))

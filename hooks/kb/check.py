@@ -82,26 +82,45 @@ def built_pages(content: Path, lang: str) -> list[Path]:
     return [own[rel] for rel in sorted(own)]
 
 
-def check_pages(root: Path, data) -> list[Problem]:
+def _data_as_read(root: Path):
+    """The data files that can be read, unvalidated, to check the pages when the data has problems."""
+    from .data import Data
+    from .yamlfile import load_yaml
+
+    docs = {path.stem: load_yaml(path, path.relative_to(root).as_posix())[0] for path in (root / "data").glob("*.yml")}
+    return Data({name: doc for name, doc in docs.items() if doc is not None})
+
+
+def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
+    """The problems of every page the build renders. With `strict` false (data with problems), a page
+    whose directives fail on the broken data is left to the data's own problems."""
     from .pages import generated_pages
 
     content = root / "content"
     problems: list[Problem] = []
+
+    def check(markdown: str, display: str, lang: str, rel: str):
+        meta, body, offset, found = _front_matter(markdown, display)
+        ctx = Context(data, lang, display, translations.page_url(rel, lang), offset)
+        try:
+            found += page_markdown(body, ctx, meta.get("sources"))[1]
+        except Exception:
+            if strict:
+                raise
+        problems.extend(found)
+
     for lang in LANGS:
         for path in built_pages(content, lang):
-            display = path.relative_to(root).as_posix()
             rel = path.relative_to(content).as_posix().split("/", 1)[1]
-            meta, body, offset, found = _front_matter(path.read_text(encoding="utf-8"), display)
-            problems += found
-            if data is not None:
-                ctx = Context(data, lang, display, translations.page_url(rel, lang), offset)
-                problems += page_markdown(body, ctx, meta.get("sources"))[1]
-        if data is not None:
-            for page in generated_pages(Context(data, lang, "")):
-                display = f"content/{lang}/{page.path}"
-                meta, body, offset, found = _front_matter(page.markdown, display)
-                ctx = Context(data, lang, display, translations.page_url(page.path, lang), offset)
-                problems += found + page_markdown(body, ctx, meta.get("sources"))[1]
+            check(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix(), lang, rel)
+        try:
+            generated = generated_pages(Context(data, lang, ""))
+        except Exception:
+            if strict:
+                raise
+            generated = []
+        for page in generated:
+            check(page.markdown, f"content/{lang}/{page.path}", lang, page.path)
     return problems
 
 
@@ -178,16 +197,18 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
         finally:
             found.timings[name] = time.perf_counter() - start
 
-    data = None
+    data = checked = None
     try:
         if cache:
             data = timed("data", lambda: load_data_cached(root / "data", root, root / ".cache" / "data"))
         else:
             data = timed("data", lambda: load_data(root / "data", root))
+        checked = data
     except KbError as exc:
         found.problems += exc.problems
-    found.problems += timed("pages", lambda: check_pages(root, data))
-    problems, notes = timed("translations", lambda: translation_problems(root, data))
+        data = _data_as_read(root)  # the pages are still checked, against the data as it is
+    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None))
+    problems, notes = timed("translations", lambda: translation_problems(root, checked))
     found.problems += problems
     found.notes += notes
     return found

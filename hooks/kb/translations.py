@@ -354,7 +354,7 @@ def describe(status: Status) -> list[str]:
     out = []
     en, fr = f"content/{status.lang}/{status.path}", f"content/{SOURCE}/{status.path}"
     for c in status.changes:
-        name = f"#{c.key}" if c.key else "top of the page"
+        name = f"#{c.key} “{c.title}”" if c.key else "top of the page"
         fr_where = f"{fr}:{c.fr_line}" if c.fr_line else "no longer in French"
         en_where = f"{en}:{c.en_line}" if c.en_line else "not in English yet"
         out.append(f"{pad}{name} ({c.change}): {fr_where} · {en_where}")
