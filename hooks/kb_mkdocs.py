@@ -29,7 +29,7 @@ from kb import charts, directives, export, freeze, gitdates, pages, render, sear
 from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context  # noqa: E402
-from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
+from kb.problems import KbError, Problem, emit_annotations, in_github_actions  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,31 @@ ONLY_LANG = os.environ.get("KB_ONLY_LANG")
 FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE") else None
 
 
+# MkDocs' own warnings about a page, e.g. "Doc file 'en/about.md' contains a link 'x.md', but ..."
+DOC_WARNING = re.compile(r"^Doc file '(?P<file>[^']+)' contains a link (?:to )?'(?P<link>[^']+)'")
+
+
+class _Annotations(logging.Handler):
+    """In GitHub Actions, MkDocs' warnings about a page (a broken link, a missing anchor) also become
+    annotations at the page's file and the link's line, like our own problems."""
+
+    kb_annotations = True
+
+    def emit(self, record):
+        match = DOC_WARNING.match(record.getMessage())
+        if not match:
+            return
+        file = f"content/{match['file']}"
+        path = ROOT / file
+        lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+        line = next((n for n, text in enumerate(lines, start=1) if f"]({match['link']}" in text), None)
+        emit_annotations([Problem(file, line, "", record.getMessage())], stream=sys.stderr)
+
+
 def on_config(config):
+    mkdocs_log = logging.getLogger("mkdocs")
+    if in_github_actions() and not any(getattr(h, "kb_annotations", False) for h in mkdocs_log.handlers):
+        mkdocs_log.addHandler(_Annotations(logging.WARNING))
     if State.data is None:
         try:
             State.data = load_data_cached(ROOT / "data", ROOT, ROOT / ".cache" / "data")

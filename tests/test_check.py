@@ -101,14 +101,24 @@ def test_an_outdated_translation_fails_the_check_naming_its_sections(tmp_path):
     assert "in sections #the-principles (edited)" in result.stdout
 
 
-def test_the_check_and_the_build_report_a_page_problem_alike(tmp_path):
+def test_the_check_and_the_build_report_a_page_problem_alike(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "project")
     about = project / "content" / "en" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n<!-- kb:nonsense -->\n", encoding="utf-8")
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [nowhere](nowhere.md).\n", encoding="utf-8")
+    link_line = about.read_text(encoding="utf-8").count("\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     built = build(project, tmp_path / "out")
     checked = check(project)
     assert built.returncode != 0 and checked.returncode == 1
-    problems = [line.strip() for line in (built.stdout + built.stderr).splitlines() if line.strip().startswith("- ")]
-    assert problems, built.stdout + built.stderr
+    output = built.stdout + built.stderr
+    problems = [line.strip() for line in output.splitlines() if line.strip().startswith("- ")]
+    assert problems, output
     for problem in problems:
         assert problem in checked.stdout
+    # the build's annotations: our problem, and MkDocs' own warning about the link
+    assert "::error file=content/en/about.md,line=" in output and "::unknown directive" in output
+    assert (
+        f"::error file=content/en/about.md,line={link_line}::Doc file 'en/about.md' contains a link 'nowhere.md'"
+        in output
+    )
