@@ -9,7 +9,9 @@ and `data/` instead of from MkDocs' events.
   data (`page_markdown`, which the MkDocs adapter calls for every page);
 - **translations**: an English page missing or out of date is a problem
   (the tests fail on it too); a data field without its English text, or
-  whose French text changed since, is a note that does not fail the check.
+  whose French text changed since, and an up-to-date page whose French
+  original is not kept in `translations/`, are notes that do not fail the
+  check.
 
 Problems are printed as in the build (`file:line: field: what to fix`) and,
 in GitHub Actions, also as annotations on the pull request. The exit code is
@@ -128,7 +130,8 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
     """(pages missing or out of date, data fields missing or out of date)."""
     content = root / "content"
     problems = []
-    for s in translations.page_statuses(content):
+    statuses = translations.page_statuses(content)
+    for s in statuses:
         if s.state == "missing":
             original = next(x for x in LANGS if x != s.lang)
             problems.append(
@@ -142,7 +145,20 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
             )
         elif s.state == "outdated":
             problems.append(_outdated_page(content, s))
-    notes = []
+    notes = [
+        Problem(
+            f"content/{s.lang}/{s.path}",
+            _key_line(content / s.lang / s.path),
+            "",
+            "this translation is up to date, but the French text it translates is not kept, so its next "
+            f"changes cannot be shown: run make translations-done PAGE=content/{s.lang}/{s.path}",
+        )
+        for s in statuses
+        if s.state == "translated"
+        and s.lang in translations.TARGETS
+        and (content / translations.SOURCE / s.path).exists()
+        and translations.translated_original(content, s.path, s.lang) is None
+    ]
     if data is not None:
         for s in translations.data_statuses(data, root):
             if s.state == "missing":
