@@ -90,13 +90,15 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert "coalitions[0].name" in status
     # what changed in the original, with links to the section in both languages
     page = soup(out / "en" / "translation-status" / "index.html")
-    item = next(li for li in page.article.select("li") if "#accountability-framework" in li.get_text())
+    item = next(p for p in page.article.select("p") if p.get_text().startswith("#accountability-framework, edited"))
     links = [(a["hreflang"], a["href"]) for a in item.find_all("a", hreflang=True)]
     assert links == [
         ("fr", "../../menengage/core-principles/#accountability-framework"),
         ("en", "../../en/menengage/core-principles/#accountability-framework"),
     ]
-    assert "+ Une phrase ajoutée à l'original." in item.select_one("pre").get_text()
+    diff = item.find_next_sibling("pre")
+    assert diff["lang"] == "fr"
+    assert diff.find("ins").get_text() == "+ Une phrase ajoutée à l'original."
 
     report = _report(project)
     assert report.returncode == 0

@@ -618,12 +618,14 @@ def _changed_section(ctx: Context, change, original_url: str, original_lang: str
     return f"{name} ({label(ctx, 'section_' + change.change)})"
 
 
-def _fence(lines: list[str]) -> str:
-    """A code fence longer than any run of backticks in `lines`."""
-    import re
-
-    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
-    return "`" * max(3, longest + 1)
+def diff_html(lines, lang: str) -> str:
+    """A diff as a preformatted block: removed lines struck through (<del>), added ones underlined (<ins>)."""
+    tags = {"- ": "del", "+ ": "ins"}
+    out = []
+    for line in lines:
+        tag = tags.get(line[:2])
+        out.append(f"<{tag}>{esc(line)}</{tag}>" if tag else esc(line))
+    return f'<pre class="kb-diff" lang="{lang}"><code>' + "\n".join(out) + "</code></pre>"
 
 
 def _section_link(ctx: Context, rel: str, lang: str, key: str, title: str) -> str:
@@ -647,9 +649,8 @@ def page_changes_markdown(ctx: Context, status) -> list[str]:
         fr = _section_link(ctx, status.path, SOURCE, c.key, c.title) if c.fr_line else "—"
         en = _section_link(ctx, status.path, status.lang, c.key, c.en_title) if c.en_title else "—"
         name = f"`#{esc(c.key)}`" if c.key else label(ctx, "section_top")
-        lines += [f"- {name}, {label(ctx, 'section_' + c.change)}{colon(ctx.lang)} {fr} · {en}", ""]
-        fence = _fence(list(c.diff))
-        lines += [f"    {fence}diff", *(f"    {line}" for line in c.diff), f"    {fence}", ""]
+        lines += [f"{name}, {label(ctx, 'section_' + c.change)}{colon(ctx.lang)} {fr} · {en}", ""]
+        lines += [diff_html(c.diff, SOURCE), ""]
     return lines
 
 
