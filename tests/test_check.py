@@ -126,3 +126,13 @@ def test_the_check_and_the_build_report_a_page_problem_alike(tmp_path, monkeypat
         f"::error file=content/en/about.md,line={link_line}::Doc file 'en/about.md' contains a link 'nowhere.md'"
         in output
     )
+
+
+def test_a_further_check_joins_the_others(monkeypatch):
+    from kb import check as kb_check
+
+    found = Problem("content/fr/index.md", 3, "", "a space is missing before “:”")
+    monkeypatch.setattr(kb_check, "MORE_CHECKS", [("typography", lambda root, data: [found])])
+    result = kb_check.run_checks(ROOT)
+    assert result.problems == [found]
+    assert list(result.timings) == ["data", "pages", "translations", "typography"]

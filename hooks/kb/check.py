@@ -200,6 +200,11 @@ def _key_line(path: Path) -> int:
     return 1
 
 
+# Further checks of the inputs, each a function (project root, data or None) -> problems, shared
+# with the build: a check the build runs (a typography check, say) is listed here once, by name.
+MORE_CHECKS: list[tuple[str, Callable]] = []
+
+
 def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
     """Run every check; collect every problem."""
     from .data import load_data, load_data_cached
@@ -227,6 +232,8 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
     problems, notes = timed("translations", lambda: translation_problems(root, checked))
     found.problems += problems
     found.notes += notes
+    for name, check in MORE_CHECKS:
+        found.problems += timed(name, lambda check=check: check(root, checked))
     return found
 
 
