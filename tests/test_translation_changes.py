@@ -9,6 +9,7 @@ exact report `make translations` prints.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,31 @@ def test_an_original_copy_that_does_not_match_the_hash_is_not_used(tmp_path):
     [status] = page_statuses(content)
     assert (status.state, status.changes) == ("outdated", None)
     assert report_lines([status])[1] == (
-        "    no copy of the French text this translation was made from: compare the whole page"
+        "    no copy of the French text this translation was made from, in translations/ or in Git history: "
+        "compare the whole page"
     )
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_without_a_copy_the_original_is_found_in_git_history(tmp_path):
+    content = translated_then_changed(tmp_path, "paragraph-edited")
+    (tmp_path / "translations" / "en" / "pages" / "page.md").unlink()  # recorded before copies were kept
+    shutil.copy(FIXTURES / "before.md", content / "fr" / "page.md")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "content")
+    git(tmp_path, "commit", "-q", "-m", "translated")
+    shutil.copy(FIXTURES / "paragraph-edited" / "after.md", content / "fr" / "page.md")
+    git(tmp_path, "commit", "-q", "-am", "French edited")
+    report = "\n".join(report_lines(page_statuses(content))) + "\n"
+    assert report == (FIXTURES / "paragraph-edited" / "report.txt").read_text(encoding="utf-8")
 
 
 DATA = """\

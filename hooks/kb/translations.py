@@ -252,19 +252,44 @@ def original_path(content: Path, rel: str, lang: str) -> Path:
     return content.parent / STORE / lang / "pages" / rel
 
 
-def translated_original(content: Path, rel: str, lang: str) -> str | None:
-    """The body of the French page as it was when its translation was marked done, if known."""
+def translated_original(content: Path, rel: str, lang: str, history: bool = False) -> str | None:
+    """The body of the French page as it was when its translation was marked done, if known: the copy
+    kept in `translations/`, or else (with `history`) the French file's version in Git with that hash."""
     copy = original_path(content, rel, lang)
     target = content / lang / rel
-    if not copy.exists() or not target.exists():
+    if not target.exists():
         return None
-    body = copy.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\n")
-    return body if digest(body) == file_info(target)[1] else None
+    recorded = file_info(target)[1]
+    if copy.exists():
+        body = copy.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\n")
+        if digest(body) == recorded:
+            return body
+    return original_from_git(content / SOURCE / rel, recorded) if history and recorded else None
+
+
+@lru_cache(maxsize=256)
+def original_from_git(path: Path, recorded: str, depth: int = 100) -> str | None:
+    """The body of the version of `path` whose hash is `recorded`, among its last `depth` commits
+    (for translations recorded before copies were kept; a shallow clone may not have it)."""
+    import subprocess
+
+    def git(*args) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=path.parent, capture_output=True, text=True, timeout=30)
+
+    try:
+        commits = git("log", f"-{depth}", "--format=%H", "--", path.name)
+        for commit in commits.stdout.split() if commits.returncode == 0 else []:
+            shown = git("show", f"{commit}:./{path.name}")
+            if shown.returncode == 0 and digest(body_of(shown.stdout)) == recorded:
+                return body_of(shown.stdout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return None
 
 
 def page_changes(content: Path, rel: str, lang: str) -> tuple[SectionChange, ...] | None:
     """The French sections that changed since the translation; None if the translated text is not known."""
-    before = translated_original(content, rel, lang)
+    before = translated_original(content, rel, lang, history=True)
     if before is None:
         return None
     now = (content / SOURCE / rel).read_text(encoding="utf-8")
@@ -350,7 +375,8 @@ def describe(status: Status) -> list[str]:
     if status.state != "outdated":
         return []
     if status.changes is None:
-        return [f"{pad}no copy of the French text this translation was made from: compare the whole page"]
+        return [f"{pad}no copy of the French text this translation was made from, in translations/ or in "
+                "Git history: compare the whole page"]
     out = []
     en, fr = f"content/{status.lang}/{status.path}", f"content/{SOURCE}/{status.path}"
     for c in status.changes:
