@@ -369,14 +369,18 @@ def describe(status: Status) -> list[str]:
         if status.state != "outdated":
             return []
         if status.before is None:
-            return [f"{pad}no record of the French text this English translates: "
-                    f"check it, then run make translations-done DATA={status.path}"]
+            return [
+                f"{pad}no record of the French text this English translates: "
+                f"check it, then run make translations-done DATA={status.path}"
+            ]
         return [pad + line for line in line_diff(status.before.split("\n"), status.now.split("\n"))]
     if status.state != "outdated":
         return []
     if status.changes is None:
-        return [f"{pad}no copy of the French text this translation was made from, in translations/ or in "
-                "Git history: compare the whole page"]
+        return [
+            f"{pad}no copy of the French text this translation was made from, in translations/ or in "
+            "Git history: compare the whole page"
+        ]
     out = []
     en, fr = f"content/{status.lang}/{status.path}", f"content/{SOURCE}/{status.path}"
     for c in status.changes:
