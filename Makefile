@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 ENGINE ?= mkdocs
 export KB_ENGINE := $(ENGINE)
 
-.PHONY: serve build test clean translations translations-done bench bench-scale
+.PHONY: serve build check test clean translations translations-done bench bench-scale
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ serve: $(STAMP)
 ## build: strict build into site/, one process per language (hooks/kb/parallel.py)
 build: $(STAMP)
 	cd hooks && ../$(BIN)/python -m kb.parallel ../site
+
+## check: every check of data, pages and translations at once, without building the site (seconds)
+check: $(STAMP)
+	cd hooks && ../$(BIN)/python -m kb.check
 
 # The browser tests drive Debian's Chromium; install it if it is missing
 # (as root, or with sudo).
@@ -46,9 +50,10 @@ translations: $(STAMP)
 	cd hooks && ../$(BIN)/python -m kb.translations report $(if $(STRICT),--strict)
 
 ## translations-done: record that a translation is up to date, e.g. make translations-done PAGE=content/en/about.md
+## (pages) or DATA=data/glossary.yml (every English text of a data file)
 translations-done: $(STAMP)
-	@test -n "$(PAGE)" || { echo "usage: make translations-done PAGE=content/en/path/to/page.md"; exit 2; }
-	cd hooks && ../$(BIN)/python -m kb.translations done $(addprefix ../,$(PAGE))
+	@test -n "$(PAGE)$(DATA)" || { echo "usage: make translations-done PAGE=content/en/path/to/page.md or DATA=data/file.yml"; exit 2; }
+	cd hooks && ../$(BIN)/python -m kb.translations done $(addprefix ../,$(PAGE) $(DATA))
 
 ## bench: benchmark (build time, hooks' share, rebuild, page weight, memory) into bench/out/
 RUNS ?= 3

@@ -45,10 +45,11 @@ from kb import (  # noqa: E402
     text,
     translations,
 )
+from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
-from kb.directives import Context, DirectiveError, expand  # noqa: E402
+from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
-from kb.problems import KbError, Problem  # noqa: E402
+from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +135,7 @@ def _context(config, page: str = "", line_offset: int = 0) -> Context:
 
 
 def _fail(exc: KbError):
+    emit_annotations(exc.problems)  # in GitHub Actions, also on the pull request's files
     raise PluginError(exc.report())
 
 
@@ -306,17 +308,19 @@ def on_page_read_source(page, config):
 def on_page_markdown(markdown, page, config, files):
     display = _display(page)
     ctx = _context(config, display, _front_matter_lines(page, markdown))
-    out, problems = _guard((markdown, []), expand, markdown, ctx)
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
     page.meta["kb_styles"] = [css.path for name, css in kinds.stylesheets(State.data).items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
+    out, problems = markdown, []
     try:
-        citation, found = _guard(("", []), render.page_citation, page.meta.get("sources"), ctx, updated)
-        out += citation + _guard("", render.abbreviations, ctx)
-        if page.file.src_uri not in State.unreadable:  # else its front matter is already a problem
-            problems += found
+        # directives and citation: the same function as `make check`
+        out, found = _guard((markdown, []), page_markdown, markdown, ctx, page.meta.get("sources"), updated)
+        if page.file.src_uri in State.unreadable:  # its front matter is already a problem
+            found = [p for p in found if p.field != "sources"]
+        problems += found
+        out += _guard("", render.abbreviations, ctx)
         out = _guard(out, _translation_notice, out, page, config, ctx)
     except DirectiveError as exc:
         if getattr(exc, "label", None):
@@ -346,7 +350,8 @@ def _translation_notice(markdown, page, config, ctx):
         return markdown
     page.meta["kb_translation"] = state
     url = get_relative_url(original.url, page.file.url)
-    return render.translation_notice(ctx, markdown, state, url, original_lang)
+    changes = translations.page_changes(ROOT / "content", rel, ctx.lang) if state == "outdated" else None
+    return render.translation_notice(ctx, markdown, state, url, original_lang, changes)
 
 
 def _front_matter_lines(page, markdown: str) -> int:

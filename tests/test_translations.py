@@ -75,7 +75,10 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert nav is not None, "the page left the navigation"
 
     outdated = soup(out / "en" / "menengage" / "core-principles" / "index.html")
-    assert "changed since this translation was made" in outdated.select_one(".admonition.warning").get_text()
+    notice = outdated.select_one(".admonition.warning")
+    assert "changed since this translation was made" in notice.get_text()
+    assert "Sections concerned: Part of the accountability framework (edited)." in notice.get_text()
+    assert notice.find("a", href="#accountability-framework") is not None
 
     home = soup(out / "en" / "index.html")
     fallback = home.select_one('.kb-coalitions span[lang="fr"]')
@@ -85,6 +88,17 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert "content/en/menengage/code-of-conduct.md" in status
     assert "content/en/menengage/core-principles.md" in status
     assert "coalitions[0].name" in status
+    # what changed in the original, with links to the section in both languages
+    page = soup(out / "en" / "translation-status" / "index.html")
+    item = next(p for p in page.article.select("p") if p.get_text().startswith("#accountability-framework, edited"))
+    links = [(a["hreflang"], a["href"]) for a in item.find_all("a", hreflang=True)]
+    assert links == [
+        ("fr", "../../menengage/core-principles/#accountability-framework"),
+        ("en", "../../en/menengage/core-principles/#accountability-framework"),
+    ]
+    diff = item.find_next_sibling("pre")
+    assert diff["lang"] == "fr"
+    assert diff.find("ins").get_text() == "+ Une phrase ajoutée à l'original."
 
     report = _report(project)
     assert report.returncode == 0

@@ -46,3 +46,43 @@ def field_path(parts) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+# --- GitHub Actions annotations ------------------------------------------------
+
+
+def in_github_actions(environ=None) -> bool:
+    """True when running in GitHub Actions (which sets GITHUB_ACTIONS=true)."""
+    import os
+
+    return (environ if environ is not None else os.environ).get("GITHUB_ACTIONS") == "true"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(problem: Problem, level: str = "error") -> str:
+    """The GitHub workflow command that shows `problem` at its file and line on a pull request,
+    e.g. `::error file=data/coalitions.yml,line=8::coalitions[0].name.en: …`, in the terminal's words."""
+    props = f"file={_escape_property(problem.file)}"
+    if problem.line is not None:
+        props += f",line={problem.line}"
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return f"::{level} {props}::{_escape_data(message)}"
+
+
+def emit_annotations(problems, level: str = "error", stream=None, environ=None) -> None:
+    """Print one annotation per problem when running in GitHub Actions; do nothing elsewhere."""
+    import sys
+
+    if not in_github_actions(environ):
+        return
+    stream = stream or sys.stdout
+    for problem in problems:
+        print(annotation(problem, level), file=stream)
+    stream.flush()

@@ -113,7 +113,8 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     """What is not translated yet: pages and data fields (the same report as `make translations`)."""
     _no_args(args)
     pages = page_statuses(ctx.project / "content")
-    return render(ctx.templates, "directives/translation-status.md", ctx, pages=pages, fields=data_statuses(ctx.data))
+    fields = data_statuses(ctx.data)
+    return render(ctx.templates, "directives/translation-status.md", ctx, pages=pages, fields=fields)
 
 
 # --- Parts of every page -----------------------------------------------------
@@ -152,11 +153,13 @@ def abbreviations(ctx: Context) -> str:
     return "\n\n" + out + "\n" if out.strip() else ""
 
 
-def translation_notice(ctx: Context, markdown: str, state: str, original_url: str, original_lang: str) -> str:
+def translation_notice(
+    ctx: Context, markdown: str, state: str, original_url: str, original_lang: str, changes=None
+) -> str:
     """Put a notice under the title of a page whose translation is missing or out of date.
 
-    A missing translation shows the original, marked with the original's language.
-    """
+    A missing translation shows the original, marked with the original's language. An outdated one
+    names the sections whose original changed (`changes`, from `translations.page_changes`)."""
     if state not in ("missing", "outdated"):
         return markdown
     notice = render(
@@ -166,6 +169,7 @@ def translation_notice(ctx: Context, markdown: str, state: str, original_url: st
         state=state,
         original_url=original_url,
         original_lang=original_lang,
+        changes=changes or [],
     )
     lines = markdown.split("\n")
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)

@@ -62,6 +62,7 @@ def environment(folder: Path = DEFAULT_FOLDER, cache: Path | None = None) -> Env
         sort_text=lambda names: sorted(names, key=text.collate),
     )
     env.tests["contains"] = lambda values, value: value in values
+    env.globals["heading_text"] = text.heading_text
     return env
 
 
@@ -88,6 +89,7 @@ def helpers(ctx) -> dict:
 
     return {
         "lang": lang,
+        "source": source,
         "t": t,
         "plain": plain,
         "label": label,

@@ -45,6 +45,11 @@ def colon(data, lang: str) -> str:
     return labels.get("colon", {}).get(lang, ":")
 
 
+def heading_text(title: str | None) -> str:
+    """A heading's Markdown as plain text: emphasis, code and superscript marks left out."""
+    return (title or "").replace("*", "").replace("`", "").replace("^", "").strip()
+
+
 def cell(text) -> Markup:
     """Escaped text made safe inside a Markdown table cell."""
     return Markup(str(escape(text)).replace("|", "&#124;").replace("\n", " "))

@@ -1,4 +1,4 @@
-"""Translation status of pages and data fields.
+"""Translation status of pages and data fields, and what changed since each translation.
 
 French is the source language. A page is:
 
@@ -12,15 +12,25 @@ French is the source language. A page is:
 The hash is computed from the file's content, not from Git history, so it
 survives shallow clones and rebases. `python -m kb.translations done FILE`
 (``make translations-done PAGE=FILE``) records the current hash in a
-translation after it has been brought up to date.
+translation after it has been brought up to date, and keeps a copy of the
+French text it translates in `translations/<lang>/pages/<path>` (the page's
+body, normalised as for the hash). When the French page changes, the copy
+shows what changed, section by section: sections are matched by their heading
+id (`{ #id }`), which both languages share.
 
 A data field is missing its translation when a bilingual field has `fr` but
-no `en`; the site then shows the French text marked `lang="fr"`.
+no `en`; the site then shows the French text marked `lang="fr"`. Its English
+text is outdated when its French text differs from the one recorded beside
+it in `translations/<lang>/data/<name>.yml` when the translation was marked
+done (``make translations-done DATA=data/<name>.yml``), or when none was
+recorded. Records are named by their `id`, so that reordering a list changes
+nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import re
 import sys
@@ -37,6 +47,21 @@ SOURCE = project().source  # the languages of mkdocs.yml
 TARGETS = project().targets
 KEY = "translation_of"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+ROOT = Path(__file__).resolve().parents[2]
+STORE = "translations"  # at the project root: the French texts each translation translates
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One French section that changed since the translation, matched by heading id."""
+
+    key: str  # the heading id ("" for the top of the page: title and introduction)
+    change: str  # edited | added | removed
+    title: str  # the French heading (as it was, for a removed section)
+    fr_line: int | None  # line of the French heading (None: no longer in French)
+    en_title: str  # the heading of the English section with the same id ("": none)
+    en_line: int | None  # its line (None: not in English)
+    diff: tuple[str, ...]  # "- " removed, "+ " added, "  " unchanged lines; "  …" between parts
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,12 @@ class Status:
     state: str  # translated | outdated | missing
     field: str = ""  # for data: the field path
     line: int | None = None
+    # outdated page: the French sections that changed; None when the French text
+    # that was translated is not known (no copy recorded)
+    changes: tuple[SectionChange, ...] | None = None
+    # outdated data field: the French text when its translation was recorded (None: never recorded), and now
+    before: str | None = None
+    now: str = ""
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -58,6 +89,16 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     except yaml.YAMLError:  # reported with its line by kb.pagefile
         meta = None
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
+
+
+def body_of(text: str) -> str:
+    """A page's body as the hash sees it: front matter excluded, line endings and trailing spaces normalised."""
+    _, body = split_front_matter(text.replace("\r\n", "\n"))
+    return "\n".join(line.rstrip() for line in body.strip().splitlines())
+
+
+def digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=4096)
@@ -75,9 +116,7 @@ def file_info(path: Path) -> tuple[str, str]:
 
 def source_hash(text: str) -> str:
     """Hash of a French page's body (front matter excluded, line endings and trailing spaces normalised)."""
-    _, body = split_front_matter(text.replace("\r\n", "\n"))
-    body = "\n".join(line.rstrip() for line in body.strip().splitlines())
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+    return digest(body_of(text))
 
 
 def page_statuses(content: Path) -> list[Status]:
@@ -86,7 +125,9 @@ def page_statuses(content: Path) -> list[Status]:
     for src in sorted(source_root.rglob("*.md")):
         rel = src.relative_to(source_root).as_posix()
         for lang in TARGETS:
-            out.append(Status("page", rel, lang, page_state(content, rel, lang)))
+            state = page_state(content, rel, lang)
+            changes = page_changes(content, rel, lang) if state == "outdated" else None
+            out.append(Status("page", rel, lang, state, changes=changes))
     for lang in TARGETS:
         for target in sorted((content / lang).rglob("*.md")):
             rel = target.relative_to(content / lang).as_posix()
@@ -107,6 +148,162 @@ def page_state(content: Path, rel: str, lang: str) -> str:
     return "translated" if file_info(target)[1] == file_info(src)[0] else "outdated"
 
 
+# --- What changed in a page, section by section ---------------------------------
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
+ATTRIBUTES = re.compile(r"[ \t]*\{:?([^{}]*)\}[ \t]*$")
+HEADING_ID = re.compile(r"#([A-Za-z0-9_-]+)")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # heading id; "" for the top of the page; the heading's text when it has no id
+    title: str  # the heading's text without its attribute list (the page title for the top)
+    line: int  # line of the heading in the file (of the body's first line for the top)
+    lines: tuple[str, ...]  # the section's lines, heading included, blank lines left out
+
+
+def sections(body: str, first_line: int = 1) -> list[Section]:
+    """Split a page body into the part before its first `##` heading and one section per heading."""
+    found: list[Section] = []
+    key, title, line, lines = "", "", first_line, []
+    fence = ""
+    for number, text in enumerate(body.split("\n"), start=first_line):
+        if fence:
+            if text.strip().startswith(fence):
+                fence = ""
+        elif match := FENCE.match(text):
+            fence = match.group(1)
+        elif match := HEADING.match(text):
+            heading = match.group(2).rstrip("#").rstrip()
+            attrs = ATTRIBUTES.search(heading)
+            ident = HEADING_ID.search(attrs.group(1)) if attrs else None
+            heading = heading[: attrs.start()] if attrs else heading
+            if len(match.group(1)) == 1 and not found and not lines:
+                title = heading  # the page title opens the top of the page
+            elif len(match.group(1)) > 1:
+                found.append(Section(key, title, line, tuple(lines)))
+                key, title, line, lines = (ident.group(1) if ident else heading), heading, number, []
+        if text.strip():
+            lines.append(text)
+    found.append(Section(key, title, line, tuple(lines)))
+    return [s for s in found if s.lines or s.key]
+
+
+def file_sections(text: str) -> list[Section]:
+    """The sections of a whole file (front matter included), with their lines in the file."""
+    text = text.replace("\r\n", "\n")
+    match = FRONT_MATTER.match(text)
+    start = text[: match.end()].count("\n") if match else 0
+    return sections(text[match.end() :] if match else text, start + 1)
+
+
+def line_diff(old: list[str] | tuple[str, ...], new: list[str] | tuple[str, ...], context: int = 1) -> list[str]:
+    """A readable diff: "- " removed lines, "+ " added lines, `context` unchanged lines around, "  …" between."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if out:
+            out.append("  …")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [f"  {line}" for line in old[i1:i2]]
+            else:
+                out += [f"- {line}" for line in old[i1:i2]]
+                out += [f"+ {line}" for line in new[j1:j2]]
+    return out
+
+
+def compare(before: str, now_text: str, target_text: str) -> list[SectionChange]:
+    """The sections of a French page that changed from body `before` to file `now_text`,
+    in the page's order (a removed section where it was), with the English sections of `target_text`."""
+    old = sections(before)
+    new = file_sections(now_text)
+    english = {s.key: s for s in file_sections(target_text)}
+    old_by_key = {s.key: s for s in old}
+    new_keys = {s.key for s in new}
+    # a removed section is shown after the last section before it that is still there
+    removed_after: dict[str | None, list[Section]] = {}
+    anchor = None
+    for s in old:
+        if s.key in new_keys:
+            anchor = s.key
+        else:
+            removed_after.setdefault(anchor, []).append(s)
+
+    def change(kind: str, fr: Section, diff: list[str], fr_line: int | None) -> SectionChange:
+        en = english.get(fr.key)
+        return SectionChange(
+            fr.key, kind, fr.title, fr_line, en.title if en else "", en.line if en else None, tuple(diff)
+        )
+
+    def removed(after) -> list[SectionChange]:
+        return [change("removed", s, [f"- {line}" for line in s.lines], None) for s in removed_after.get(after, [])]
+
+    out = removed(None)
+    for s in new:
+        was = old_by_key.get(s.key)
+        if was is None:
+            out.append(change("added", s, [f"+ {line}" for line in s.lines], s.line))
+        elif was.lines != s.lines:
+            out.append(change("edited", s, line_diff(was.lines, s.lines), s.line))
+        out += removed(s.key)
+    return out
+
+
+def original_path(content: Path, rel: str, lang: str) -> Path:
+    """Where the French text that `content/<lang>/<rel>` translates is kept."""
+    return content.parent / STORE / lang / "pages" / rel
+
+
+def translated_original(content: Path, rel: str, lang: str, history: bool = False) -> str | None:
+    """The body of the French page as it was when its translation was marked done, if known: the copy
+    kept in `translations/`, or else (with `history`) the French file's version in Git with that hash."""
+    copy = original_path(content, rel, lang)
+    target = content / lang / rel
+    if not target.exists():
+        return None
+    recorded = file_info(target)[1]
+    if copy.exists():
+        body = copy.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\n")
+        if digest(body) == recorded:
+            return body
+    return original_from_git(content / SOURCE / rel, recorded) if history and recorded else None
+
+
+@lru_cache(maxsize=256)
+def original_from_git(path: Path, recorded: str, depth: int = 100) -> str | None:
+    """The body of the version of `path` whose hash is `recorded`, among its last `depth` commits
+    (for translations recorded before copies were kept; a shallow clone may not have it)."""
+    import subprocess
+
+    def git(*args) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=path.parent, capture_output=True, text=True, timeout=30)
+
+    try:
+        commits = git("log", f"-{depth}", "--format=%H", "--", path.name)
+        for commit in commits.stdout.split() if commits.returncode == 0 else []:
+            shown = git("show", f"{commit}:./{path.name}")
+            if shown.returncode == 0 and digest(body_of(shown.stdout)) == recorded:
+                return body_of(shown.stdout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return None
+
+
+def page_changes(content: Path, rel: str, lang: str) -> tuple[SectionChange, ...] | None:
+    """The French sections that changed since the translation; None if the translated text is not known."""
+    before = translated_original(content, rel, lang, history=True)
+    if before is None:
+        return None
+    now = (content / SOURCE / rel).read_text(encoding="utf-8")
+    return tuple(compare(before, now, (content / lang / rel).read_text(encoding="utf-8")))
+
+
+# --- Data fields ------------------------------------------------------------------
+
+
 def _walk_text_fields(value, path, found):
     if isinstance(value, dict):
         if SOURCE in value and isinstance(value[SOURCE], str) and set(value) <= {SOURCE, *TARGETS}:
@@ -119,68 +316,203 @@ def _walk_text_fields(value, path, found):
             _walk_text_fields(item, (*path, i), found)
 
 
-def data_statuses(data) -> list[Status]:
-    """Every bilingual data field missing a translation."""
+def record_key(data, path) -> str:
+    """The name of a field in the translation records: records by their id, e.g.
+    ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name' (by index when there is no id)."""
+    out, node = "", data
+    for part in path:
+        if isinstance(part, int):
+            ident = node[part].get("id") if isinstance(node[part], dict) else None
+            out += f"[{ident}]" if isinstance(ident, str | int) else f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+        node = node[part]
+    return out
+
+
+def data_record_path(root: Path, file: str, lang: str) -> Path:
+    """Where the French texts that the `lang` texts of data file `file` ("data/x.yml") translate are kept."""
+    return root / STORE / lang / "data" / Path(file).name
+
+
+def read_data_record(root: Path, file: str, lang: str) -> dict[str, str]:
+    path = data_record_path(root, file, lang)
+    if not path.exists():
+        return {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {}
+
+
+def data_statuses(data, root: Path | None = None) -> list[Status]:
+    """Every bilingual data field whose translation is missing or outdated."""
     from .problems import field_path
 
+    root = root or ROOT
     out = []
     for doc in data.files.values():
         fields: list = []
         _walk_text_fields(doc.data, (), fields)
+        records = {lang: read_data_record(root, doc.file, lang) for lang in TARGETS} if fields else {}
         for path, value in fields:
             for lang in TARGETS:
+                where = (doc.file, lang)
                 if not value.get(lang):
-                    out.append(Status("data", doc.file, lang, "missing", field_path(path), doc.line_of(path)))
+                    out.append(Status("data", *where, "missing", field_path(path), doc.line_of(path)))
+                    continue
+                before = records[lang].get(record_key(doc.data, path))
+                if before != value[SOURCE]:
+                    line = doc.line_of((*path, lang))
+                    out.append(
+                        Status("data", *where, "outdated", field_path(path), line, before=before, now=value[SOURCE])
+                    )
     return out
 
 
+def describe(status: Status) -> list[str]:
+    """What changed, for the report: one line per changed section or field, then its diff, indented."""
+    pad = "    "
+    if status.kind == "data":
+        if status.state != "outdated":
+            return []
+        if status.before is None:
+            return [
+                f"{pad}no record of the French text this English translates: "
+                f"check it, then run make translations-done DATA={status.path}"
+            ]
+        return [pad + line for line in line_diff(status.before.split("\n"), status.now.split("\n"))]
+    if status.state != "outdated":
+        return []
+    if status.changes is None:
+        return [
+            f"{pad}no copy of the French text this translation was made from, in translations/ or in "
+            "Git history: compare the whole page"
+        ]
+    out = []
+    en, fr = f"content/{status.lang}/{status.path}", f"content/{SOURCE}/{status.path}"
+    for c in status.changes:
+        name = f"#{c.key} “{c.title}”" if c.key else "top of the page"
+        fr_where = f"{fr}:{c.fr_line}" if c.fr_line else "no longer in French"
+        en_where = f"{en}:{c.en_line}" if c.en_line else "not in English yet"
+        out.append(f"{pad}{name} ({c.change}): {fr_where} · {en_where}")
+        out += [f"{pad}    {line}" for line in c.diff]
+    if not status.changes:
+        out.append(f"{pad}only blank lines changed: run make translations-done PAGE={en}")
+    return out
+
+
+def page_url(rel: str, lang: str) -> str:
+    """A page's address relative to the site root (the source language at the root)."""
+    path = rel.removesuffix(".md").removesuffix("index").rstrip("/")
+    path = f"{path}/" if path else ""
+    return path if lang == SOURCE else f"{lang}/{path}"
+
+
 def mark_done(path: Path, content: Path) -> str:
-    """Record in a translation the hash of its French original; return the hash."""
+    """Record in a translation the hash of its French original, keep a copy of that original; return the hash."""
     path = path.resolve()
     lang = path.relative_to(content.resolve()).parts[0]
     rel = path.relative_to((content / lang).resolve()).as_posix()
-    digest = source_hash((content / SOURCE / rel).read_text(encoding="utf-8"))
+    body = body_of((content / SOURCE / rel).read_text(encoding="utf-8"))
+    hashed = digest(body)
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     if match:
         lines = [line for line in match.group(1).splitlines() if not line.startswith(f"{KEY}:")]
-        lines.append(f"{KEY}: {digest}")
+        lines.append(f"{KEY}: {hashed}")
         text = "---\n" + "\n".join(lines) + "\n---\n" + text[match.end() :]
     else:
-        text = f"---\n{KEY}: {digest}\n---\n\n" + text
+        text = f"---\n{KEY}: {hashed}\n---\n\n" + text
     path.write_text(text, encoding="utf-8")
-    return digest
+    copy = original_path(content, rel, lang)
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(body + "\n", encoding="utf-8")
+    return hashed
+
+
+DATA_RECORD_HEAD = """\
+# The French texts that the {lang_name} texts of {file} translate, as they
+# were when those translations were last marked up to date. Written by
+# `make translations-done DATA={file}`: do not edit by hand.
+"""
+
+
+def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
+    """Record that every `lang` text of a data file is up to date with its French text; return how many."""
+    from .problems import KbError
+    from .yamlfile import load_yaml
+
+    path = path.resolve()
+    file = path.relative_to(root.resolve()).as_posix()
+    doc, problems = load_yaml(path, file)
+    if problems or doc is None:
+        raise KbError(problems)
+    fields: list = []
+    _walk_text_fields(doc.data, (), fields)
+    record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
+    target = data_record_path(root, file, lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    names = {"en": "English", "fr": "French"}
+    text = DATA_RECORD_HEAD.format(lang_name=names.get(lang, lang), file=file)
+    text += yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=4096) if record else ""
+    target.write_text(text, encoding="utf-8")
+    return len(record)
+
+
+def report_lines(statuses: list[Status], show_all: bool = False) -> list[str]:
+    """The status report: one line per page or data field that needs work, what changed, then a summary."""
+    out = []
+    for s in statuses if show_all else [s for s in statuses if s.state != "translated"]:
+        where = f"content/{s.lang}/{s.path}" if s.kind == "page" else f"{s.path}:{s.line}: {s.field}"
+        out.append(f"{s.state:<10} {s.lang}  {where}")
+        out += describe(s)
+    pages = [s for s in statuses if s.kind == "page"]
+    counts = {state: sum(1 for s in pages if s.state == state) for state in ("translated", "outdated", "missing")}
+    data = {state: sum(1 for s in statuses if s.kind == "data" and s.state == state) for state in ("outdated", "missing")}
+    out.append(
+        f"pages: {counts['translated']} translated, {counts['outdated']} outdated, {counts['missing']} missing; "
+        f"data fields: {data['missing']} missing a translation, {data['outdated']} outdated"
+    )
+    return out
 
 
 def main(argv=None) -> int:
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     parser = argparse.ArgumentParser(prog="translations", description="Translation status of pages and data.")
     sub = parser.add_subparsers(dest="command", required=True)
-    report = sub.add_parser("report", help="print the status of every page and data field")
+    report = sub.add_parser("report", help="print the status of every page and data field, and what changed")
     report.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or outdated")
     report.add_argument("--all", action="store_true", help="also list what is translated")
-    done = sub.add_parser("done", help="record that translations are up to date with their French original")
+    done = sub.add_parser("done", help="record that translations (pages or data files) are up to date")
     done.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     content = root / "content"
     if args.command == "done":
+        from .problems import KbError
+
         for f in args.files:
-            print(f"{f}: {KEY} {mark_done(f, content)}")
+            if not f.exists():
+                print(f"{f}: no such file", file=sys.stderr)
+                return 2
+            if f.suffix in (".yml", ".yaml"):
+                try:
+                    count = mark_data_done(f, root)
+                except KbError as exc:
+                    print(exc.report(), file=sys.stderr)
+                    return 1
+                print(f"{f}: {count} English texts recorded as up to date")
+            else:
+                print(f"{f}: {KEY} {mark_done(f, content)}")
         return 0
     from .data import load_data
+    from .problems import KbError
 
-    statuses = page_statuses(content) + data_statuses(load_data(root / "data", root))
+    try:
+        data = load_data(root / "data", root)
+    except KbError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    statuses = page_statuses(content) + data_statuses(data, root)
+    print("\n".join(report_lines(statuses, args.all)))
     pending = [s for s in statuses if s.state != "translated"]
-    for s in statuses if args.all else pending:
-        where = f"content/{s.lang}/{s.path}" if s.kind == "page" else f"{s.path}:{s.line}: {s.field}"
-        print(f"{s.state:<10} {s.lang}  {where}")
-    pages = [s for s in statuses if s.kind == "page"]
-    counts = {state: sum(1 for s in pages if s.state == state) for state in ("translated", "outdated", "missing")}
-    data_missing = sum(1 for s in statuses if s.kind == "data")
-    print(
-        f"pages: {counts['translated']} translated, {counts['outdated']} outdated, {counts['missing']} missing; "
-        f"data fields: {data_missing} missing a translation"
-    )
     return 1 if args.strict and pending else 0
 
 

@@ -1,0 +1,286 @@
+"""Every check of the site's inputs at once, without building the site (`make check`).
+
+The checks are the build's own: the same functions, called over `content/`
+and `data/` instead of from MkDocs' events.
+
+- **data**: every data file against its schema (`data.load_data_cached`);
+- **pages**: front matter, directives and `sources:` of every page the
+  build would render, in each language, including the pages generated from
+  data (`page_markdown`, which the MkDocs adapter calls for every page);
+- **translations**: an English page missing or out of date is a problem
+  (the tests fail on it too); a data field without its English text, or
+  whose French text changed since, and an up-to-date page whose French
+  original is not kept in `translations/`, are notes that do not fail the
+  check.
+
+Problems are printed as in the build (`file:line: field: what to fix`) and,
+in GitHub Actions, also as annotations on the pull request. The exit code is
+1 when there is a problem to fix, 0 otherwise (notes alone do not fail).
+What only the MkDocs build checks (links between pages, the navigation) is
+left to `make build`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import render, templates, translations, typography
+from .directives import Context, DirectiveError, expand
+from .languages import project
+from .pagefile import read_page
+from .problems import KbError, Problem, emit_annotations
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = project().all  # the languages of mkdocs.yml, the source first
+
+
+def page_markdown(markdown: str, ctx: Context, sources, updated: str | None = None) -> tuple[str, list[Problem]]:
+    """A page's Markdown with its directives expanded and its citation appended, and the problems found.
+
+    The MkDocs adapter calls it for every page of the build; `make check` for every page of `content/`."""
+    out, problems = expand(markdown, ctx)
+    citation, found = render.page_citation(sources, ctx, updated)
+    return out + citation, problems + found
+
+
+@dataclass
+class Found:
+    problems: list[Problem] = field(default_factory=list)  # fail the check
+    notes: list[Problem] = field(default_factory=list)  # shown, do not fail it
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _front_matter(text: str, display: str) -> tuple[dict, str, int, list[Problem]]:
+    """(meta, body, lines before the body, problems) of a page, as MkDocs splits it."""
+    match = translations.FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, 0, []
+    offset = text[: match.end()].count("\n")
+    try:
+        meta = yaml.load(match.group(1), Loader=translations.Loader) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1  # + the opening "---"
+        message = f"the front matter is not valid YAML: {exc.problem or 'unreadable'} (check quotes and colons)"
+        return {}, text[match.end() :], offset, [Problem(display, line, "", message)]
+    if not isinstance(meta, dict):
+        return {}, text[match.end() :], offset, [Problem(display, 2, "", "the front matter must be `key: value` lines")]
+    return meta, text[match.end() :], offset, []
+
+
+def built_pages(content: Path, lang: str) -> list[Path]:
+    """The page files the build renders in `lang`: its own, the originals shown where a translation
+    is missing, and (in the source language) the pages that exist only in another language."""
+    own = {p.relative_to(content / lang).as_posix(): p for p in (content / lang).rglob("*.md")}
+    others = [translations.SOURCE] if lang != translations.SOURCE else [x for x in LANGS if x != lang]
+    for other in others:
+        for path in (content / other).rglob("*.md"):
+            own.setdefault(path.relative_to(content / other).as_posix(), path)
+    return [own[rel] for rel in sorted(own)]
+
+
+def _data_as_read(root: Path):
+    """The data files that can be read, unvalidated, to check the pages when the data has problems."""
+    from .data import Data
+    from .yamlfile import load_yaml
+
+    docs = {path.stem: load_yaml(path, path.relative_to(root).as_posix())[0] for path in (root / "data").glob("*.yml")}
+    return Data({name: doc for name, doc in docs.items() if doc is not None})
+
+
+def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
+    """The problems of every page the build renders. With `strict` false (data with problems), a page
+    whose directives fail on the broken data is left to the data's own problems."""
+    from .pages import generated_pages
+
+    content = root / "content"
+    problems: list[Problem] = []
+    env = templates.environment(root / "templates")
+    registry = render.registry(data)
+
+    def context(lang: str, display: str = "", offset: int = 0) -> Context:
+        return Context(data, lang, display, offset, LANGS[0], LANGS, env, registry, root)
+
+    def check(markdown: str, display: str, lang: str, found: list[Problem]):
+        meta, body, offset, more = _front_matter(markdown, display)
+        found += [] if found else more  # a page that could not be read is already a problem
+        try:
+            found += page_markdown(body, context(lang, display, offset), meta.get("sources"))[1]
+        except DirectiveError as exc:
+            if getattr(exc, "label", None):  # a label missing from data/labels.yml, as the build says it
+                found.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
+            elif strict:
+                raise
+        except Exception:
+            if strict:
+                raise
+        problems.extend(found)
+
+    for lang in LANGS:
+        for path in built_pages(content, lang):
+            display = path.relative_to(root).as_posix()
+            text, found = read_page(path, display)  # the build's own strict reading
+            check(text, display, lang, found)
+        try:
+            generated = generated_pages(context(lang))
+        except Exception:
+            if strict:
+                raise
+            generated = []
+        for page in generated:
+            check(page.markdown, f"content/{lang}/{page.path}", lang, [])
+    return problems
+
+
+def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]]:
+    """(pages missing or out of date, data fields missing or out of date)."""
+    content = root / "content"
+    problems = []
+    statuses = translations.page_statuses(content)
+    for s in statuses:
+        if s.state == "missing":
+            original = next(x for x in LANGS if x != s.lang)
+            problems.append(
+                Problem(
+                    f"content/{original}/{s.path}",
+                    None,
+                    "",
+                    f"this page has no translation in content/{s.lang}/ yet: translate it into "
+                    f"content/{s.lang}/{s.path}, then run make translations-done PAGE=content/{s.lang}/{s.path}",
+                )
+            )
+        elif s.state == "outdated":
+            problems.append(_outdated_page(content, s))
+    notes = [
+        Problem(
+            f"content/{s.lang}/{s.path}",
+            _key_line(content / s.lang / s.path),
+            "",
+            "this translation is up to date, but the French text it translates is not kept, so its next "
+            f"changes cannot be shown: run make translations-done PAGE=content/{s.lang}/{s.path}",
+        )
+        for s in statuses
+        if s.state == "translated"
+        and s.lang in translations.TARGETS
+        and (content / translations.SOURCE / s.path).exists()
+        and translations.translated_original(content, s.path, s.lang) is None
+    ]
+    if data is not None:
+        for s in translations.data_statuses(data, root):
+            if s.state == "missing":
+                message = f"no English text yet: add `{s.lang}: \"…\"` beside `fr:`"
+            elif s.before is None:
+                message = (
+                    "this English text was never recorded as up to date with its French text: check it, "
+                    f"then run make translations-done DATA={s.path}"
+                )
+            else:
+                message = (
+                    "the French text changed since this English text was written: update it, then run "
+                    f"make translations-done DATA={s.path} (make translations shows the change)"
+                )
+            notes.append(Problem(s.path, s.line, s.field, message))
+    return problems, notes
+
+
+def _outdated_page(content: Path, s) -> Problem:
+    target = f"content/{s.lang}/{s.path}"
+    done = f"then run make translations-done PAGE={target}"
+    if s.changes is None:
+        meta_line = _key_line(content / s.lang / s.path)
+        message = f"the French original changed since this translation was made: update it, {done}"
+        return Problem(target, meta_line, "", message)
+    names = ", ".join(f"#{c.key or 'top'} ({c.change})" for c in s.changes) or "blank lines only"
+    lines = [c.en_line for c in s.changes if c.en_line]
+    message = (
+        f"the French original changed since this translation was made, in sections {names}: "
+        f"update them, {done} (make translations shows the changes)"
+    )
+    return Problem(target, lines[0] if lines else _key_line(content / s.lang / s.path), "", message)
+
+
+def _key_line(path: Path) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if line.startswith(f"{translations.KEY}:"):
+            return number
+    return 1
+
+
+# Further checks of the inputs, each a function (project root, data or None) -> problems, shared
+# with the build: a check the build runs (a typography check, say) is listed here once, by name.
+MORE_CHECKS: list[tuple[str, Callable]] = [
+    ("typography", lambda root, data: typography.check_tree(root)),  # also run by tests/test_typography.py
+]
+
+
+def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
+    """Run every check; collect every problem."""
+    from .data import load_data, load_data_cached
+
+    found = Found()
+
+    def timed(name: str, fn: Callable):
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            found.timings[name] = time.perf_counter() - start
+
+    data = checked = None
+    try:
+        content = root / "content"
+        if cache:
+            data = timed("data", lambda: load_data_cached(root / "data", root, root / ".cache" / "data", content))
+        else:
+            data = timed("data", lambda: load_data(root / "data", root, content))
+        checked = data
+    except KbError as exc:
+        found.problems += exc.problems
+        # the pages are still checked, against the data as it is
+        data = getattr(exc, "data", None) or _data_as_read(root)
+    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None))
+    problems, notes = timed("translations", lambda: translation_problems(root, checked))
+    found.problems += problems
+    found.notes += notes
+    for name, check in MORE_CHECKS:
+        found.problems += timed(name, lambda check=check: check(root, checked))
+    return found
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+
+
+def _listing(problems: list[Problem], one: str, many: str) -> list[str]:
+    problems = _sorted(problems)
+    head = one if len(problems) == 1 else many.format(len(problems))
+    return [head, *(f"  - {p}" for p in problems)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="check", description="Check data, pages and translations; build nothing.")
+    parser.add_argument("--no-cache", action="store_true", help="validate the data again even if it is unchanged")
+    args = parser.parse_args(argv)
+    found = run_checks(ROOT, cache=not args.no_cache)
+    out = []
+    if found.notes:
+        out += _listing(found.notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
+    if found.problems:
+        out += _listing(found.problems, "1 problem to fix:", "{} problems to fix:")
+    timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in found.timings.items())
+    out.append(f"checked {timings}: {len(set(found.problems))} problem(s), {len(set(found.notes))} note(s)")
+    print("\n".join(out))
+    emit_annotations(_sorted(found.notes), "warning")
+    emit_annotations(_sorted(found.problems), "error")
+    return 1 if found.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
