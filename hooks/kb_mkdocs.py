@@ -33,7 +33,6 @@ import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
     charts,
     directives,
-    export,
     freeze,
     gitdates,
     kinds,
@@ -195,22 +194,10 @@ def on_files(files, config):
         i18n.add_pages_only_in_other_languages(files, config)
     else:
         i18n.link_pages_only_in_this_language(files, config, set(State.generated))
-    # the same in every language, so made once per build: open data (each published
-    # kind as JSON and CSV) and the stylesheets made from data
     ctx = _context(config)
     try:
-        if not State.shared_files:
-            for kind in kinds.published(State.data):
-                State.shared_files[export.download_path(kind.name, "json")] = export.to_json(State.data, kind.name)
-                State.shared_files[export.download_path(kind.name, "csv")] = export.to_csv(
-                    State.data, kind.name, ctx.langs
-                )
-            for kind in kinds.kinds(State.data):
-                for declared in kind.directives:
-                    if declared.stylesheet:
-                        css = render.stylesheet(ctx, declared.stylesheet, kind.name)
-                        State.shared_files[declared.stylesheet.path] = css
-        # charts: SVG rendered from the data in this language (cached by content hash)
+        if not State.shared_files:  # the same in every language: made once per build
+            State.shared_files = render.shared_files(ctx)
         made = [charts.make(ctx, chart) for chart in kinds.charts(State.data).values()]
     except DirectiveError as exc:
         _fail(KbError([Problem("data/kinds.yml", None, "", str(exc))]))

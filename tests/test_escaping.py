@@ -12,6 +12,7 @@ from conftest import LANGS, SITE_URL, build, copy_project, lang_root, soup
 
 NAME = """Soins & <b>co</b> "guillemets" l'apostrophe </title><script>alert(1)</script> "><svg onload=alert(1)>"""
 ACRONYM = """G&A<C>"'"""
+SUMMARY = """Soins & "guillemets" l'apostrophe."""
 EXPECTED = f"{NAME} ({ACRONYM})"
 FOLDER = "generation-equality/collective-commitments/collectives"
 PAGE = f"{FOLDER}/global-alliance-for-care/"
@@ -28,6 +29,9 @@ def _site(tmp_path_factory):
     old = '    name: {fr: "Alliance mondiale pour les soins", en: "Global Alliance for Care"}\n    acronym: GAC\n'
     assert old in text
     text = text.replace(old, f"    name: {{fr: {_yaml(NAME)}, en: {_yaml(NAME)}}}\n    acronym: {_yaml(ACRONYM)}\n")
+    for start in ('      fr: "Le GAC contribue', '      en: "The GAC contributes'):
+        line = next(line for line in text.splitlines() if line.startswith(start))
+        text = text.replace(line, f"      {start.split(':')[0].strip()}: {_yaml(SUMMARY)}", 1)
     data.write_text(text, encoding="utf-8")
     out = project / "site"
     result = build(project, out)
@@ -54,6 +58,8 @@ def test_a_name_with_html_characters_is_text_everywhere(tmp_path_factory):
             permalink.decompose()
         assert doc.h1.get_text(strip=True) == EXPECTED
         assert doc.find("meta", property="og:title")["content"] == EXPECTED
+        assert doc.find("meta", attrs={"name": "description"})["content"] == SUMMARY
+        assert doc.find("meta", property="og:description")["content"] == SUMMARY
         assert EXPECTED in [a.get_text(strip=True) for a in doc.select("nav.md-nav--primary a")]
         # the card on the listing page and the neighbours' footer links
         listing_raw = (root / FOLDER / "index.html").read_text(encoding="utf-8")

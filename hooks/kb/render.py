@@ -184,6 +184,18 @@ def translation_notice(
     return f"{head}\n\n{notice}\n\n{rest}"
 
 
-def stylesheet(ctx: Context, declared: kinds.Stylesheet, kind: str) -> str:
-    """A stylesheet made from a kind's data (e.g. the timeline's filters)."""
-    return render(ctx.templates, f"assets/{declared.template}", ctx, records=ctx.data.records(kind))
+def shared_files(ctx: Context) -> dict[str, str]:
+    """The files every language shares (path -> content): each published kind as JSON and CSV,
+    and the stylesheets made from data (e.g. the timeline's filters)."""
+    out = {}
+    for kind in kinds.published(ctx.data):
+        out[export.download_path(kind.name, "json")] = export.to_json(ctx.data, kind.name)
+        out[export.download_path(kind.name, "csv")] = export.to_csv(ctx.data, kind.name, ctx.langs)
+    for kind in kinds.kinds(ctx.data):
+        for declared in kind.directives:
+            if declared.stylesheet:
+                records = ctx.data.records(kind.name)
+                out[declared.stylesheet.path] = render(
+                    ctx.templates, f"assets/{declared.stylesheet.template}", ctx, records=records
+                )
+    return out
