@@ -304,15 +304,6 @@ def on_env(env, config, files):
     return env
 
 
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-
-
-def _name_search_dialog(output: str, config) -> str:
-    """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    name = render.esc(State.data["labels"]["labels"]["search"][_lang(config)])
-    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
-
-
 ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+">)')
 
 
@@ -325,7 +316,7 @@ def _absolute_alternates(output: str, page, config) -> str:
 
 
 def on_post_page(output, page, config):
-    return _absolute_alternates(_name_search_dialog(output, config), page, config)
+    return _absolute_alternates(search.mark_body(output), page, config)
 
 
 def on_pre_template(template, template_name, config):
@@ -349,7 +340,6 @@ def on_post_template(output, template_name, config):
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
-    output = _name_search_dialog(output, config)
     i18n = _i18n(config)
     if i18n.is_default_language_build:
         State.default_404 = output
@@ -360,14 +350,15 @@ def on_post_template(output, template_name, config):
     return State.default_404 if State.default_404 is not None else output
 
 
-@event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
+@event_priority(-200)  # after mkdocs-static-i18n has built every language
 def on_post_build(config):
     i18n = _i18n(config)
-    if i18n.building and not ONLY_LANG:  # a nested language build: the plugin has not finished yet
+    if i18n.building or ONLY_LANG:
+        # a nested language build: the plugin has not finished yet; or one
+        # language of the parallel build, which indexes the merged site
         return
-    site = Path(config.site_dir)
-    counts = search.split_index(
-        site, i18n.default_language, [lang for lang in i18n.build_languages if lang != i18n.default_language]
-    )
-    search.write_worker(site)
-    log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))
+    try:
+        counts = search.index(Path(config.site_dir))
+    except search.SearchError as exc:
+        raise PluginError(str(exc)) from None
+    log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
