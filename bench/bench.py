@@ -231,6 +231,86 @@ def first_visit(site: Path, port: int) -> dict:
     return results
 
 
+# Readers' queries for the search measurement (bench and scale)
+SEARCH_QUERIES = {"fr": ["redevabilité", "travailleuses domestiques"], "en": ["accountability", "domestic workers"]}
+# Lighthouse's mobile emulation slows the CPU 4 times; the same here, through the DevTools protocol
+CPU_SLOWDOWN = 4
+TYPING_DELAY_MS = 150  # between two keys
+
+
+def _search_page(browser, base: str, lang: str):
+    """A fresh reader on the content page, loaded, the CPU then slowed; the page records the
+    time of the first key (or text input) and of the first and the fifth result shown."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + ("" if lang == "fr" else "en/") + PAGE_TYPES["content"])
+    page.wait_for_load_state("networkidle")
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    page.evaluate(
+        """() => { const list = document.querySelector('.md-search-result__list');
+            const box = document.querySelector('.md-search__input');
+            box.addEventListener('input', () => { window.kbFirstInput ??= performance.now();
+                window.kbLastInput = performance.now(); });
+            new MutationObserver(() => { if (!window.kbFirstInput) return;
+                const n = list.querySelectorAll('.md-search-result__item').length;
+                if (n) window.kbFirst ??= performance.now();
+                if (n >= 5 && list.getAttribute('aria-busy') === 'false') window.kbFive = performance.now();
+            }).observe(list, {childList: true, subtree: true, attributes: true}); }"""
+    )
+    return context, page
+
+
+def _five_results(page) -> dict:
+    page.wait_for_function("() => window.kbFive && window.kbFive > window.kbLastInput", timeout=60000)
+    return page.evaluate(
+        """() => ({first_results_ms: Math.round(window.kbFirst - window.kbFirstInput),
+                  last_key_to_five_ms: Math.round(window.kbFive - window.kbLastInput)})"""
+    )
+
+
+def search_cost(site: Path, port: int) -> dict:
+    """Per language and query, with the CPU slowed as in Lighthouse's mobile emulation (the
+    network is localhost's): what a reader downloads from opening the search on a content page
+    to five results, typing key by key; the time from the last key to the five results; and,
+    for a reader who pastes the query as soon as the search opens (engine and index not yet
+    loaded), the time from that input to the first results."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with serve(site, port) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for lang, queries in SEARCH_QUERIES.items():
+            for query in queries:
+                context, page = _search_page(browser, base, lang)
+                bodies: list = []
+
+                def keep(response, bodies=bodies):
+                    try:
+                        bodies.append((response.url, response.request.resource_type, response.body()))
+                    except Exception:  # redirects and aborted requests have no body
+                        pass
+
+                page.on("response", keep)
+                page.locator("input.md-search__input").click()
+                page.keyboard.type(query, delay=TYPING_DELAY_MS)
+                typed = _five_results(page)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(1000)
+                context.close()
+                context, page = _search_page(browser, base, lang)
+                page.locator("input.md-search__input").click()
+                page.keyboard.insert_text(query)
+                pasted = _five_results(page)
+                context.close()
+                out[f"{lang}/{query}"] = {
+                    **_totals(bodies),
+                    "last_key_to_five_ms": typed["last_key_to_five_ms"],
+                    "cold_input_to_first_ms": pasted["first_results_ms"],
+                }
+        browser.close()
+    return out
+
+
 def _totals(bodies: list) -> dict:
     totals: dict = {}
     for url, rtype, body in bodies:
@@ -243,8 +323,8 @@ def _totals(bodies: list) -> dict:
 
 
 def _kind(url: str, rtype: str) -> str:
-    if "search_index.json" in url:
-        return "search index"
+    if "/pagefind/" in url and not url.endswith(".js"):
+        return "search index"  # index chunks, excerpts, the engine's WebAssembly
     if url.endswith(".js") or rtype == "script":
         return "js"
     if url.endswith(".css") or rtype == "stylesheet":

@@ -13,6 +13,7 @@ content is indexed: the article, marked `data-pagefind-body` by the adapter
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +21,17 @@ from pathlib import Path
 
 BODY = "data-pagefind-body"
 ARTICLE = '<article class="md-content__inner md-typeset">'
-# inside the article, what a reader never searches for: permalink signs, the
-# "edit this page" buttons
-IGNORE = [".headerlink", ".md-content__button"]
+# inside the article, left out of the index: permalink signs, "edit this
+# page" buttons, and the citation block that names the same sources on most
+# pages (its words would match every page; the bibliography page lists them)
+IGNORE = [".headerlink", ".md-content__button", ".kb-sources"]
+# Words per index chunk (Pagefind's default: 20,000, chunks of about 40 KB
+# compressed here). A query loads the chunks holding the words it begins
+# with: smaller chunks keep opening the search and getting five results
+# under 150 KB. Pagefind reads it from the environment and calls the setting
+# unstable: requirements.txt pins Pagefind, and tests/test_search.py checks
+# the chunks' size after any upgrade.
+CHUNK_WORDS = 4000
 
 
 class SearchError(RuntimeError):
@@ -57,7 +66,8 @@ def index(site: Path) -> dict[str, int]:
         ", ".join(IGNORE),
         "--quiet",
     ]
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_WORDS)}
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SearchError(f"Pagefind could not index {site}:\n{result.stdout}{result.stderr}")
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))

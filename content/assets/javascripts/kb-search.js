@@ -19,6 +19,8 @@
   var list = dialog.querySelector(".md-search-result__list");
   var text = dialog.dataset;
   var PAGE = 5; // results shown at once: each one downloads its excerpt
+  var SHORTEST = 3; // fewer letters would load most of the index for little use
+  var PAUSE = 250; // ms without a key before the results (and their excerpts) are shown
   var engine = null; // promise of Pagefind, once loaded
   var current = null; // the latest search's results
   var shown = 0;
@@ -28,7 +30,8 @@
     if (!engine) {
       var base = new URL(text.kbSearch, location.href).href;
       engine = import(base + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ excerptLength: 24 }).then(function () {
+        // no worker: one script less to download; a search takes milliseconds
+        return pagefind.options({ excerptLength: 24, noWorker: true }).then(function () {
           return pagefind.init();
         }).then(function () { return pagefind; });
       });
@@ -153,18 +156,28 @@
     });
   }
 
-  function remember(query) {
-    var url = new URL(location.href);
-    if (query) url.searchParams.set("q", query);
-    else url.searchParams.delete("q");
-    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+  // the address keeps the query once the reader pauses (browsers may ask
+  // for the icon again at each change of address)
+  var remembering = null;
+  function remember(query, now) {
+    clearTimeout(remembering);
+    remembering = setTimeout(function () {
+      var url = new URL(location.href);
+      if (query) url.searchParams.set("q", query);
+      else url.searchParams.delete("q");
+      if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+    }, now ? 0 : 700);
   }
 
-  function run() {
+  // Every key searches at once (the index chunks the words need start loading);
+  // the results are shown after a short pause, or at once for a shared address.
+  var waiting = null;
+  function run(now) {
     var query = input.value.trim();
     var mine = ++generation;
-    remember(query);
-    if (!query) {
+    clearTimeout(waiting);
+    remember(query, now === true);
+    if (query.length < SHORTEST) {
       list.textContent = "";
       list.setAttribute("aria-busy", "false");
       say(text.kbPlaceholder);
@@ -172,10 +185,12 @@
     }
     list.setAttribute("aria-busy", "true");
     if (!engine) say(text.kbLoading);
+    var paused = new Promise(function (resolve) { waiting = setTimeout(resolve, now === true ? 0 : PAUSE); });
     return load().then(function (pagefind) {
-      return find(pagefind, query);
-    }).then(function (results) {
+      return Promise.all([find(pagefind, query), paused]);
+    }).then(function (found) {
       if (mine !== generation) return;
+      var results = found[0];
       current = results;
       shown = 0;
       return more(true).then(function () {
@@ -203,11 +218,11 @@
       toggle.checked = false;
       toggle.dispatchEvent(new Event("change"));
     }
-    remember("");
+    remember("", true);
   }
 
   // Any change of the text, with or without a key: typing, pasting, dictation, phone keyboards
-  input.addEventListener("input", run);
+  input.addEventListener("input", function () { run(); });
   input.addEventListener("focus", open);
   dialog.addEventListener("pointerover", function () { load(); }, { passive: true });
   var button = document.querySelector("label.md-header__button[for=__search]");
@@ -218,7 +233,7 @@
       // the search box is hidden on phones until the toggle shows it
       setTimeout(function () { input.focus(); }, 0);
     } else {
-      remember("");
+      remember("", true);
     }
   });
   form.addEventListener("submit", function (event) {
@@ -227,7 +242,7 @@
     if (first) first.click();
   });
   form.addEventListener("reset", function () {
-    setTimeout(function () { run(); input.focus(); }, 0);
+    setTimeout(function () { run(true); input.focus(); }, 0);
   });
 
   // Keys: / s f open the search; in it, arrows move through the results, Escape closes
@@ -265,6 +280,6 @@
   if (shared) {
     input.value = shared;
     open();
-    run();
+    run(true);
   }
 })();
