@@ -3,8 +3,9 @@
 At factor k, the project copy gets k times the collectives and regional
 networks (records copied with new ids, so k times the generated pages) and
 k x 5 synthetic prose pages per language listed in the navigation. It reports
-build time, peak memory, pages built, and the HTML weight of one content
-page (which grows with the navigation every page carries).
+build time, peak memory, pages built, the HTML weight of one content
+page (which grows with the navigation every page carries), and what a
+reader downloads from opening the search to five results (bench/bench.py).
 
     make bench-scale              # factors 1 and 10
     make bench-scale SCALE="1 10 100"
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from conftest import copy_project  # noqa: E402
 
-from bench import stock_project, timed_build  # noqa: E402
+from bench import BUDGETS, free_port, search_cost, search_indexes, search_lines, stock_project, timed_build  # noqa: E402
 
 WORDS = {
     "fr": "collectif engagement mouvement réseau égalité justice genre femmes droits soins coalition redevabilité "
@@ -104,6 +105,8 @@ def main() -> int:
             stock = stock_project(project, frozen, Path(tmp) / "stock")
             stock_seconds, _ = timed_build(stock, Path(tmp) / "stock-site", strict=False)
             html = (site / "menengage" / "code-of-conduct" / "index.html").read_bytes()
+            index = search_indexes(site)
+            cost = search_cost(site, free_port())
             pages = sum(1 for _ in site.rglob("index.html"))
             rows.append(
                 {
@@ -117,9 +120,11 @@ def main() -> int:
                     "peak_memory_mib": round(maxrss / 1024, 1),
                     "content_page_html_raw_kib": round(len(html) / 1024, 1),
                     "content_page_html_gzip_kib": round(len(gzip.compress(html, 6)) / 1024, 1),
+                    "search_index": index,
+                    "search": cost,
                 }
             )
-            print(rows[-1], flush=True)
+            print({k: v for k, v in rows[-1].items() if not k.startswith("search")}, flush=True)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
@@ -145,6 +150,16 @@ def main() -> int:
             f"From {first['factor']}x to {last['factor']}x: pages x{last['pages_built'] / first['pages_built']:.1f}, "
             f"time x{last['seconds'] / first['seconds']:.1f}, "
             f"content page HTML x{last['content_page_html_raw_kib'] / first['content_page_html_raw_kib']:.1f}.",
+        ]
+    for r in rows:
+        worst = max(v["total"]["gzip"] for v in r["search"].values())
+        budget = BUDGETS["search_max_100x"] if r["factor"] >= 100 else BUDGETS["search_max"]
+        state = "pass" if worst <= budget else "short"
+        lines += [
+            "",
+            f"### {r['factor']}x: search (largest download {worst:,} bytes; budget {budget:,}: **{state}**)",
+            "",
+            *search_lines(r["search"], r["search_index"]),
         ]
     (out / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
