@@ -153,7 +153,8 @@ def main() -> int:
         ]
     for r in rows:
         worst = max(v["total"]["gzip"] for v in r["search"].values())
-        budget = BUDGETS["search_max_100x"] if r["factor"] >= 100 else BUDGETS["search_max"]
+        # 150 KB at today's size; 200 KB once the content has grown (the budget is set at 100x)
+        budget = BUDGETS["search_max"] if r["factor"] == 1 else BUDGETS["search_max_100x"]
         state = "pass" if worst <= budget else "short"
         lines += [
             "",

@@ -70,5 +70,10 @@ def index(site: Path) -> dict[str, int]:
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SearchError(f"Pagefind could not index {site}:\n{result.stdout}{result.stderr}")
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # Pagefind lists the languages in no fixed order: sort them, so that the same
+    # site gives the same file (the parallel build is compared with the sequential one)
+    path = bundle / "pagefind-entry.json"
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return {lang: info["page_count"] for lang, info in entry["languages"].items()}
