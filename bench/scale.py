@@ -10,6 +10,7 @@ reader downloads from opening the search to five results (bench/bench.py).
     make bench-scale              # factors 1 and 10
     make bench-scale SCALE="1 10 100"
     .venv/bin/python bench/scale.py --no-prune 1 10   # with the whole navigation in every page
+    .venv/bin/python bench/scale.py --search-only 100  # one `make build`, then the search only
 
 Each factor is built three ways: our sequential build, `make build`'s one
 process per language, and the stock MkDocs + Material + mkdocs-static-i18n
@@ -87,6 +88,11 @@ def main() -> int:
         action="store_false",
         help="turn Material's navigation.prune off: every page carries the whole navigation",
     )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="build each factor once, as `make build` does, and measure the search only",
+    )
     args = parser.parse_args()
     rows = []
     for k in args.factors:
@@ -98,6 +104,20 @@ def main() -> int:
                 text = config.read_text(encoding="utf-8")
                 config.write_text(text.replace("    - navigation.prune\n", "", 1), encoding="utf-8")
             site, frozen = Path(tmp) / "site", Path(tmp) / "frozen"
+            if args.search_only:
+                parallel, _ = timed_build(project, site, strict=False, parallel=True)
+                pages = sum(1 for _ in site.rglob("index.html"))
+                rows.append(
+                    {
+                        "factor": k,
+                        "pages_built": pages,
+                        "parallel_seconds": round(parallel, 2),
+                        "search_index": search_indexes(site),
+                        "search": search_cost(site, free_port()),
+                    }
+                )
+                print({"factor": k, "pages_built": pages, "parallel_seconds": round(parallel, 2)}, flush=True)
+                continue
             # our sequential build, from empty caches (data, charts, templates), as after a fresh
             # clone; it also writes the final content for the stock build
             seconds, maxrss = timed_build(project, site, strict=False, env_extra={"KB_BENCH_FREEZE": str(frozen)})
@@ -138,12 +158,14 @@ def main() -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        if "seconds" not in r:  # --search-only
+            continue
         lines.append(
             f"| {r['factor']}x | {r['pages_built']} | {r['seconds']} | {r['seconds'] / r['pages_built']:.3f} | "
             f"{r['parallel_seconds']} | {r['stock_seconds']} | {r['parallel_seconds'] / r['stock_seconds']:.2f} | "
             f"{r['peak_memory_mib']} MiB | {r['content_page_html_raw_kib']} KiB | {r['content_page_html_gzip_kib']} KiB |"
         )
-    if len(rows) > 1:
+    if len(rows) > 1 and not args.search_only:
         first, last = rows[0], rows[-1]
         lines += [
             "",
@@ -158,7 +180,8 @@ def main() -> int:
         state = "pass" if worst <= budget else "short"
         lines += [
             "",
-            f"### {r['factor']}x: search (largest download {worst:,} bytes; budget {budget:,}: **{state}**)",
+            f"### {r['factor']}x ({r['pages_built']} pages, `make build` {r['parallel_seconds']} s): search "
+            f"(largest download {worst:,} bytes; budget {budget:,}: **{state}**)",
             "",
             *search_lines(r["search"], r["search_index"]),
         ]
