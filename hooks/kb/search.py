@@ -25,13 +25,13 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 # page" buttons, and the citation block that names the same sources on most
 # pages (its words would match every page; the bibliography page lists them)
 IGNORE = [".headerlink", ".md-content__button", ".kb-sources"]
-# Words per index chunk (Pagefind's default: 20,000, chunks of about 40 KB
-# compressed here). A query loads the chunks holding the words it begins
-# with: smaller chunks keep opening the search and getting five results
-# under 150 KB. Pagefind reads it from the environment and calls the setting
-# unstable: requirements.txt pins Pagefind, and tests/test_search.py checks
-# the chunks' size after any upgrade.
-CHUNK_WORDS = 4000
+# Pagefind's index chunk size (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE; its default,
+# 20,000, made chunks of about 40 KB compressed here, this one about 8 KB). A
+# query loads the chunks holding the words it begins with: smaller chunks keep
+# opening the search and getting five results under 150 KB. Pagefind reads it
+# from the environment and calls the setting unstable: requirements.txt pins
+# Pagefind, and tests/test_search.py checks the chunks' size after any upgrade.
+CHUNK_SIZE = 4000
 
 
 class SearchError(RuntimeError):
@@ -66,7 +66,7 @@ def index(site: Path) -> dict[str, int]:
         ", ".join(IGNORE),
         "--quiet",
     ]
-    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_WORDS)}
+    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_SIZE)}
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SearchError(f"Pagefind could not index {site}:\n{result.stdout}{result.stderr}")
