@@ -67,5 +67,5 @@ bench/node_modules/.installed: bench/package-lock.json
 
 ## bench-scale: the same pipeline on synthetic content, e.g. make bench-scale SCALE="1 10 100"
 SCALE ?= 1 10
-bench-scale: $(STAMP)
-	$(BIN)/python bench/scale.py $(SCALE)
+bench-scale: $(STAMP) $(CHROMIUM)
+	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/scale.py $(SCALE)

@@ -3,12 +3,14 @@
 At factor k, the project copy gets k times the collectives and regional
 networks (records copied with new ids, so k times the generated pages) and
 k x 5 synthetic prose pages per language listed in the navigation. It reports
-build time, peak memory, pages built, and the HTML weight of one content
-page (which grows with the navigation every page carries).
+build time, peak memory, pages built, the HTML weight of one content
+page (which grows with the navigation every page carries), and what a
+reader downloads from opening the search to five results (bench/bench.py).
 
     make bench-scale              # factors 1 and 10
     make bench-scale SCALE="1 10 100"
     .venv/bin/python bench/scale.py --no-prune 1 10   # with the whole navigation in every page
+    .venv/bin/python bench/scale.py --search-only 100  # one `make build`, then the search only
 
 Each factor is built three ways: our sequential build, `make build`'s one
 process per language, and the stock MkDocs + Material + mkdocs-static-i18n
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from conftest import copy_project  # noqa: E402
 
-from bench import stock_project, timed_build  # noqa: E402
+from bench import BUDGETS, free_port, search_cost, search_indexes, search_lines, stock_project, timed_build  # noqa: E402
 
 WORDS = {
     "fr": "collectif engagement mouvement réseau égalité justice genre femmes droits soins coalition redevabilité "
@@ -86,6 +88,11 @@ def main() -> int:
         action="store_false",
         help="turn Material's navigation.prune off: every page carries the whole navigation",
     )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="build each factor once, as `make build` does, and measure the search only",
+    )
     args = parser.parse_args()
     rows = []
     for k in args.factors:
@@ -97,6 +104,20 @@ def main() -> int:
                 text = config.read_text(encoding="utf-8")
                 config.write_text(text.replace("    - navigation.prune\n", "", 1), encoding="utf-8")
             site, frozen = Path(tmp) / "site", Path(tmp) / "frozen"
+            if args.search_only:
+                parallel, _ = timed_build(project, site, strict=False, parallel=True)
+                pages = sum(1 for _ in site.rglob("index.html"))
+                rows.append(
+                    {
+                        "factor": k,
+                        "pages_built": pages,
+                        "parallel_seconds": round(parallel, 2),
+                        "search_index": search_indexes(site),
+                        "search": search_cost(site, free_port()),
+                    }
+                )
+                print({"factor": k, "pages_built": pages, "parallel_seconds": round(parallel, 2)}, flush=True)
+                continue
             # our sequential build, from empty caches (data, charts, templates), as after a fresh
             # clone; it also writes the final content for the stock build
             seconds, maxrss = timed_build(project, site, strict=False, env_extra={"KB_BENCH_FREEZE": str(frozen)})
@@ -104,6 +125,8 @@ def main() -> int:
             stock = stock_project(project, frozen, Path(tmp) / "stock")
             stock_seconds, _ = timed_build(stock, Path(tmp) / "stock-site", strict=False)
             html = (site / "menengage" / "code-of-conduct" / "index.html").read_bytes()
+            index = search_indexes(site)
+            cost = search_cost(site, free_port())
             pages = sum(1 for _ in site.rglob("index.html"))
             rows.append(
                 {
@@ -117,9 +140,11 @@ def main() -> int:
                     "peak_memory_mib": round(maxrss / 1024, 1),
                     "content_page_html_raw_kib": round(len(html) / 1024, 1),
                     "content_page_html_gzip_kib": round(len(gzip.compress(html, 6)) / 1024, 1),
+                    "search_index": index,
+                    "search": cost,
                 }
             )
-            print(rows[-1], flush=True)
+            print({k: v for k, v in rows[-1].items() if not k.startswith("search")}, flush=True)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
@@ -133,18 +158,32 @@ def main() -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        if "seconds" not in r:  # --search-only
+            continue
         lines.append(
             f"| {r['factor']}x | {r['pages_built']} | {r['seconds']} | {r['seconds'] / r['pages_built']:.3f} | "
             f"{r['parallel_seconds']} | {r['stock_seconds']} | {r['parallel_seconds'] / r['stock_seconds']:.2f} | "
             f"{r['peak_memory_mib']} MiB | {r['content_page_html_raw_kib']} KiB | {r['content_page_html_gzip_kib']} KiB |"
         )
-    if len(rows) > 1:
+    if len(rows) > 1 and not args.search_only:
         first, last = rows[0], rows[-1]
         lines += [
             "",
             f"From {first['factor']}x to {last['factor']}x: pages x{last['pages_built'] / first['pages_built']:.1f}, "
             f"time x{last['seconds'] / first['seconds']:.1f}, "
             f"content page HTML x{last['content_page_html_raw_kib'] / first['content_page_html_raw_kib']:.1f}.",
+        ]
+    for r in rows:
+        worst = max(v["total"]["gzip"] for v in r["search"].values())
+        # 150 KB at today's size; 200 KB once the content has grown (the budget is set at 100x)
+        budget = BUDGETS["search_max"] if r["factor"] == 1 else BUDGETS["search_max_100x"]
+        state = "pass" if worst <= budget else "short"
+        lines += [
+            "",
+            f"### {r['factor']}x ({r['pages_built']} pages, `make build` {r['parallel_seconds']} s): search "
+            f"(largest download {worst:,} bytes; budget {budget:,}: **{state}**)",
+            "",
+            *search_lines(r["search"], r["search_index"]),
         ]
     (out / "scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -423,7 +423,7 @@ def on_post_page(output, page, config):
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
         output = safety.problem_page(page.file.src_uri, [str(p) for p in problems])
-    output = _absolute_alternates(_name_search_dialog(output, config), page, config)
+    output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
     # inline scripts allowed by hash: the theme's, never the page content's (checked above)
     theme_only = output.replace(page.content, "") if page.content else output
     return safety.add_policy(output, theme_only)
@@ -450,17 +450,19 @@ def on_post_template(output, template_name, config):
     return State.default_404 if State.default_404 is not None else output
 
 
-@event_priority(-200)  # after mkdocs-static-i18n has built every language and merged the search entries
+@event_priority(-200)  # after mkdocs-static-i18n has built every language
 def on_post_build(config):
     if (ONLY_LANG or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
-    if i18n.is_nested_build(config) and not ONLY_LANG:  # the plugin has not built every language yet
+    if i18n.is_nested_build(config) or ONLY_LANG:
+        # a nested language build: the plugin has not finished yet; or one
+        # language of the parallel build, which indexes the merged site
         return
-    site = Path(config.site_dir)
-    languages = i18n.languages(config)
-    counts = search.split_index(site, languages[0], list(languages[1:]))
-    search.write_worker(site)
-    log.info("search indexes: %s", ", ".join(f"{lang} {n} entries" for lang, n in counts.items()))
+    try:
+        counts = search.index(Path(config.site_dir))
+    except search.SearchError as exc:
+        raise PluginError(str(exc)) from None
+    log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
 
 
 LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"

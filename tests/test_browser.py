@@ -1,6 +1,6 @@
 """Browser tests: a real Chromium (Debian's, driven by Playwright) against the built site on localhost.
 
-What a reader experiences: the language switcher, search with stemming, the
+What a reader experiences: the language switcher (search: test_search.py), the
 phone drawer, the keyboard, accessibility rules (axe-core), privacy (no
 request to another host) and printing. A missing browser fails these tests;
 it never skips them.
@@ -8,26 +8,11 @@ it never skips them.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, SITE_PORT, lang_root
-from playwright.sync_api import sync_playwright
-
-CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from conftest import LANGS, url_of
 
 # One page of each type, by its path below the language root.
 PAGE_TYPES = {
@@ -36,45 +21,6 @@ PAGE_TYPES = {
     "generated": "menengage/annual-summary-2017/regions/south-asia/",
     "data": "generation-equality/collective-commitments/findings/",
 }
-
-
-def url_of(base: str, lang: str, path: str) -> str:
-    return base + ("" if lang == "fr" else "en/") + path
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def base_url(site):
-    # served where it was built for (see conftest.SITE_URL)
-    server = ThreadingHTTPServer(("127.0.0.1", SITE_PORT), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    assert os.path.exists(CHROMIUM), (
-        f"Chromium is needed for the browser tests and is not at {CHROMIUM}: "
-        "install Debian's package `chromium` (make test does it as root) or set KB_CHROMIUM"
-    )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -90,105 +36,6 @@ def test_language_switcher_lands_on_the_same_page(page, base_url, lang, kind):
     expected = url_of(base_url, other, "" if kind == "404" else path)
     assert page.url == expected
     assert page.locator("html").get_attribute("lang") == other
-
-
-def search(page, base_url, lang, query):
-    page.goto(url_of(base_url, lang, ""))
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    page.wait_for_selector(".md-search-result__meta", state="attached")
-    page.wait_for_function(
-        "() => !document.querySelector('.md-search-result__meta').textContent.match(/Initiali|Initializ|Saisi|Type/)"
-    )
-    # the list is drawn after the count: wait for it, or for the count to say there is nothing
-    page.wait_for_function(
-        "() => document.querySelector('.md-search-result__item > a')"
-        " || /Aucun|No matching/.test(document.querySelector('.md-search-result__meta').textContent)"
-    )
-    page.wait_for_timeout(300)
-    return [
-        urlsplit(a).path
-        for a in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
-    ]
-
-
-# (query, a page the results must include): plurals, elisions and accents,
-# words of data-generated pages
-SEARCHES = {
-    "fr": [
-        ("redevabilité", "/menengage/accountability-standards/"),
-        ("l’égalité", "/generation-equality/"),
-        ("Katmandou", "/menengage/annual-summary-2017/regions/south-asia/"),
-        ("coalitions", "/generation-equality/"),
-    ],
-    "en": [
-        ("accountability", "/en/menengage/accountability-standards/"),
-        ("Kathmandu", "/en/menengage/annual-summary-2017/regions/south-asia/"),
-        ("coalitions", "/en/generation-equality/"),
-    ],
-}
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_search_finds_pages_of_its_language_only(page, base_url, lang):
-    for query, expected in SEARCHES[lang]:
-        results = search(page, base_url, lang, query)
-        assert results, f"{lang}: no result for {query!r}"
-        assert any(r.startswith(expected) for r in results), (
-            f"{lang}: {query!r} does not find {expected}: {results[:8]}"
-        )
-        if lang == "fr":
-            assert not any(r.startswith("/en/") for r in results), f"fr search returned English pages for {query!r}"
-        else:
-            assert all(r.startswith("/en/") for r in results), f"en search returned French pages for {query!r}"
-
-
-def _pages_with(site, lang, word, without):
-    """Pages of the language's search index that contain `word` but never `without`."""
-    import json
-
-    index = lang_root(site, lang) / "search" / "search_index.json"
-    text: dict[str, str] = {}
-    for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
-        key = doc["location"].split("#")[0]
-        text[key] = text.get(key, "") + " " + doc["title"] + " " + doc["text"]
-    prefix = "/" if lang == "fr" else "/en/"
-    return {
-        prefix + loc
-        for loc, t in text.items()
-        if re.search(rf"\b{word}\b", t, re.I) and not re.search(rf"\b{without}", t, re.I)
-    }
-
-
-@pytest.mark.parametrize("lang, plural, singular", [("fr", "principaux", "principal"), ("en", "allies", "ally")])
-def test_search_stems_a_plural_to_find_the_singular(page, base_url, site, lang, plural, singular):
-    # without stemming, the prefix query "principaux*" cannot match "principal"
-    only_singular = _pages_with(site, lang, singular, without=plural)
-    assert only_singular, f"no page has {singular!r} without {plural!r}: pick another pair"
-    results = set(search(page, base_url, lang, plural))
-    assert results & only_singular, f"{plural!r} does not find the pages saying {singular!r}: {sorted(results)}"
-
-
-@pytest.mark.parametrize("lang, query", [("fr", "travailleuses domestiques"), ("en", "domestic workers")])
-def test_search_does_not_call_found_words_missing(page, base_url, lang, query):
-    # Material lists under a result the query words it lacks. With a stemmed index it
-    # compared the typed word ("travailleuses") with the stem ("travailleus") and listed
-    # the words of every result as missing, even of results that contain them.
-    search(page, base_url, lang, query)
-    results = page.eval_on_selector_all(
-        ".md-search-result__article",
-        """els => els.slice(0, 20).map(el => {
-            const terms = el.querySelector(".md-search-result__terms");
-            const copy = el.cloneNode(true);
-            copy.querySelector(".md-search-result__terms")?.remove();
-            return {text: copy.textContent.toLowerCase(), missing: terms ? terms.textContent : null};
-        })""",
-    )
-    with_every_word = [r for r in results if all(word in r["text"] for word in query.split())]
-    assert with_every_word, f"{lang}: none of the first results for {query!r} contains every word"
-    wrong = [r["missing"] for r in with_every_word if r["missing"]]
-    assert not wrong, f"{lang}: results containing {query!r} say {wrong[:3]}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -263,18 +110,18 @@ def test_no_request_leaves_localhost(browser, base_url, lang):
     for path in [*PAGE_TYPES.values(), "404.html", "timeline/", "menengage/annual-summary-2017/results/"]:
         page.goto(url_of(base_url, lang, path))
         page.wait_for_load_state("networkidle")
-    # open search too: it loads the index and the worker
+    # open search too: it loads the engine and the index
     page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill("genre")
-    page.wait_for_timeout(800)
+    page.locator("input.md-search__input").fill("genre" if lang == "fr" else "gender")
+    page.wait_for_selector(".md-search-result__list[aria-busy=false] .md-search-result__item")
     context.close()
     assert hosts == {urlsplit(base_url).netloc}, f"requests to other hosts: {hosts - {urlsplit(base_url).netloc}}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_loads_when_opened_and_no_request_fails(page, base_url, lang):
-    # A first visit downloads neither the search index nor the search engine;
-    # opening the search does, and the reader's query waits for them.
+def test_no_sitemap_lookups_and_no_request_fails(page, base_url, lang):
+    # Material's look-up of a sitemap next to each hreflang address is answered without the network
+    # (assets/javascripts/kb-alternates.js); search is tested in test_search.py
     requests, failures = [], []
     page.on("request", lambda r: requests.append(urlsplit(r.url).path))
     page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
@@ -282,16 +129,7 @@ def test_search_loads_when_opened_and_no_request_fails(page, base_url, lang):
     for path in PAGE_TYPES.values():
         page.goto(url_of(base_url, lang, path))
         page.wait_for_load_state("networkidle")
-    loaded = [r for r in requests if r.endswith("search_index.json") or "/workers/search." in r]
-    assert not loaded, f"{lang}: a first visit downloaded the search: {loaded}"
-    # Material's look-up of a sitemap next to each hreflang address is answered without the network
     assert not [r for r in requests if r.endswith("sitemap.xml")], f"{lang}: sitemap requests: {requests}"
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill("genre" if lang == "fr" else "gender")
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    index = "/search/search_index.json" if lang == "fr" else "/en/search/search_index.json"
-    assert index in requests, f"{lang}: opening the search did not load {index}"
     assert not failures, f"{lang}: failed requests: {failures}"
 
 

@@ -10,8 +10,8 @@ scheme toggle and the charts.
 from __future__ import annotations
 
 import pytest
-from conftest import LANGS
-from test_browser import PAGE_TYPES, base_url, browser, url_of  # noqa: F401 (fixtures)
+from conftest import LANGS, url_of
+from test_browser import PAGE_TYPES
 
 RECORD = """
 window.__kbViolations = [];
@@ -30,7 +30,7 @@ PAGES = {
 
 
 @pytest.fixture
-def watched(browser):  # noqa: F811
+def watched(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD)
     page = context.new_page()
@@ -46,7 +46,7 @@ def violations(page, console) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", PAGES)
-def test_no_policy_violation_on_any_page_type(watched, base_url, lang, kind):  # noqa: F811
+def test_no_policy_violation_on_any_page_type(watched, base_url, lang, kind):
     page, console = watched
     page.goto(url_of(base_url, lang, PAGES[kind]))
     page.wait_for_load_state("networkidle")
@@ -60,7 +60,7 @@ def test_no_policy_violation_on_any_page_type(watched, base_url, lang, kind):  #
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_sites_features_work_under_the_policy(watched, base_url, lang):  # noqa: F811
+def test_the_sites_features_work_under_the_policy(watched, base_url, lang):
     page, console = watched
     other = "en" if lang == "fr" else "fr"
     # colour scheme toggle

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -55,49 +53,21 @@ def test_each_language_has_its_own_404(site):
     assert en.html["lang"] == "en" and "Page not found" in en.h1.get_text()
 
 
-def _index(site: Path, lang: str) -> dict:
-    return json.loads((lang_root(site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
-
-
 @pytest.mark.parametrize("lang", LANGS)
-def test_one_search_index_per_language(site, lang):
-    index = _index(site, lang)
-    assert index["config"]["lang"] == [lang]
-    assert "stemmer" in index["config"]["pipeline"]
-    # the separator splits French elisions: l'accessibilité -> l, accessibilité
-    assert [t for t in re.split(index["config"]["separator"], "l'accessibilité l’égalité") if t] == [
-        "l",
-        "accessibilité",
-        "l",
-        "égalité",
-    ]
-    root = lang_root(site, lang)
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert locations, "empty index"
-    for location in locations:
-        assert not location.startswith("en/"), f"{lang} index has a page of another language: {location}"
-        assert (root / location / "index.html").exists() or (root / location).is_file(), location
-    # every page of the language is searchable
-    built = {rel.removesuffix("index.html") for rel in pages(site, lang) if rel != "404.html"}
-    assert built <= locations, f"pages missing from the {lang} search index: {sorted(built - locations)}"
-
-
-def test_search_script_reads_its_own_language_index(site):
-    def config(path):
-        return json.loads(soup(path).find("script", id="__config").string)
-
-    def index_url(page_url, base):  # as Material does: new URL("search/search_index.json", new URL(base, page))
-        return _resolve(urljoin(page_url, base), "search/search_index.json")
-
-    en = config(site / "en" / "about" / "index.html")
-    assert index_url("/en/about/", en["base"]) == "/en/search/search_index.json"
-    assert index_url("/en/", config(site / "en" / "index.html")["base"]) == "/en/search/search_index.json"
-    assert index_url("/en/404.html", config(site / "en" / "404.html")["base"]) == "/en/search/search_index.json"
-    fr = config(site / "about" / "index.html")
-    assert index_url("/about/", fr["base"]) == "/search/search_index.json"
-    worker = _resolve("/en/about/", en["search"])
-    assert (site / worker.lstrip("/")).is_file(), f"search worker {worker} is missing"
-    assert "importScripts" in (site / worker.lstrip("/")).read_text()
+def test_every_page_is_indexed_for_search_and_finds_the_engine(site, lang):
+    # the search of every page (404 too) loads Pagefind from the site's root; Pagefind indexes
+    # the article of every page but the 404 (see test_search.py for the index itself)
+    for rel in pages(site, lang):
+        page_url = "/" + ("" if lang == "fr" else "en/") + rel
+        doc = soup(lang_root(site, lang) / rel)
+        bundle = _resolve(page_url, doc.select_one(".md-search[data-kb-search]")["data-kb-search"])
+        assert bundle == "/pagefind/", f"{page_url}: the search loads {bundle}"
+        marked = doc.select("[data-pagefind-body]")
+        if rel == "404.html":
+            assert not marked, f"{page_url} would be a search result"
+        else:
+            assert [m.name for m in marked] == ["article"], f"{page_url}: indexed parts {marked!r:.200}"
+    assert (site / "pagefind" / "pagefind.js").is_file()
 
 
 def _external(url: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 
@@ -34,8 +35,13 @@ def test_one_page_per_collective_and_per_network_in_both_languages(site):
 
 
 def _search_locations(site, lang):
-    index = json.loads((lang_root(site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return {d["location"].split("#")[0] for d in index["docs"]}
+    """Pages of the language's search index (Pagefind keeps one excerpt file per page)."""
+    locations = set()
+    for fragment in (site / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        url = json.loads(data)["url"]
+        locations.add(url.removeprefix("/en/" if lang == "en" else "/"))
+    return locations
 
 
 def test_generated_pages_are_in_their_language_search_index(site):

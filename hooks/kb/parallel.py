@@ -4,8 +4,9 @@ mkdocs-static-i18n builds the languages one after the other in one process,
 so a bilingual build uses one core. `python -m kb.parallel SITE_DIR` starts
 one `mkdocs build --strict` per language (KB_ONLY_LANG tells the hooks which
 one), each into its own folder, and merges them: the default language's
-output, plus each other language's folder, charts and sitemap entries. The
-result is the same site as the sequential build (tested).
+output, plus each other language's folder, charts and sitemap entries; then
+indexes the merged site for search once (every language's index). The result
+is the same site as the sequential build (tested).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from kb import engine
+from kb import engine, search
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,6 +108,11 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -
             print(report(failed), file=sys.stderr)
             return 1
         merge(outputs, default, site)
+    try:
+        search.index(site)
+    except search.SearchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 
