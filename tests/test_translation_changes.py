@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from kb import render, translations
+from kb import render, templates, translations
 from kb.data import load_data
 from kb.directives import Context
 from kb.translations import mark_data_done, mark_done, page_statuses, report_lines
@@ -65,7 +65,7 @@ def data():
 def test_notice_names_the_sections(tmp_path, case, data):
     content = translated_then_changed(tmp_path, case)
     changes = translations.page_changes(content, "page.md", "en")
-    ctx = Context(data, "en", "content/en/page.md", "en/page/")
+    ctx = Context(data, "en", "content/en/page.md", 0, "fr", ("fr", "en"), templates.environment(), render.registry(data))
     body = (content / "en" / "page.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     out = render.translation_notice(ctx, body, "outdated", "../page/", "fr", changes)
     assert f"<br>\n    {NOTICE[case]}\n" in out

@@ -17,7 +17,7 @@ from .data import records_key
 from .directives import Context, DirectiveError, Renderer
 from .problems import Problem
 from .templates import render
-from .translations import data_statuses, page_statuses
+from .translations import data_statuses, page_statuses, page_url
 
 
 def registry(data) -> dict[str, Renderer]:
@@ -114,7 +114,13 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     _no_args(args)
     pages = page_statuses(ctx.project / "content")
     fields = data_statuses(ctx.data)
-    return render(ctx.templates, "directives/translation-status.md", ctx, pages=pages, fields=fields)
+    # links to sections of other pages are to their published addresses (a page missing in a
+    # language is served there from its original): from this page's own address to the site's root
+    rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
+    up = "../" * page_url(rel, ctx.lang).count("/")
+    return render(
+        ctx.templates, "directives/translation-status.md", ctx, pages=pages, fields=fields, up=up, page_url=page_url
+    )
 
 
 # --- Parts of every page -----------------------------------------------------

@@ -450,8 +450,7 @@ def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
     record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
     target = data_record_path(root, file, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
-    names = {"en": "English", "fr": "French"}
-    text = DATA_RECORD_HEAD.format(lang_name=names.get(lang, lang), file=file)
+    text = DATA_RECORD_HEAD.format(lang_name=project().names.get(lang, lang), file=file)
     text += yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=4096) if record else ""
     target.write_text(text, encoding="utf-8")
     return len(record)
