@@ -388,7 +388,7 @@ def glossary(ctx: Context, args: list[str]) -> str:
     lines: list[str] = []
     for term in terms:
         abbr = f" ({t(term['abbr'], ctx.lang)})" if "abbr" in term else ""
-        lines += [f"### {t(term['term'], ctx.lang)}{abbr} {{ #{term['id']} }}", "", t(term["definition"], ctx.lang), ""]
+        lines += [f"## {t(term['term'], ctx.lang)}{abbr} {{ #{term['id']} }}", "", t(term["definition"], ctx.lang), ""]
         if "note" in term:
             lines += [f"*{t(term['note'], ctx.lang)}*", ""]
     return ("\n".join(lines)) + downloads(ctx, "glossary")
