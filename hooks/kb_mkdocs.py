@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
+from kb import charts, cite, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -236,6 +236,7 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["kb_styles"] = [css for name, css in PAGE_STYLES.items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
+    page.meta["kb_updated"] = updated  # for "cite this page" (on_page_context)
     citation, found = render.page_citation(page.meta.get("sources"), ctx, updated)
     out += citation
     problems += found
@@ -280,6 +281,13 @@ def _front_matter_lines(page, markdown: str) -> int:
 
 
 def on_page_context(context, page, config, nav):
+    # "cite this page" and "edit this page", at the foot of the page (overrides/main.html)
+    home = page.file.src_uri.split("/", 1)[-1] == "index.md"
+    title = config.site_name if home else html.unescape(str(page.meta.get("title") or page.title or ""))
+    if page.meta.get("kb_updated") and page.canonical_url:
+        page.meta["kb_cite"] = cite.block(
+            title, config.site_name, page.canonical_url, page.meta["kb_updated"], _lang(config), page.edit_url
+        )
     # Material prints the description into attributes without escaping it
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
