@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kb import charts, cite, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
+from kb import charts, cite, datapackage, directives, export, freeze, gitdates, pages, render, search, translations  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, expand  # noqa: E402
 from kb.problems import KbError, Problem  # noqa: E402
@@ -166,6 +166,8 @@ def on_files(files, config):
             State.shared_files[export.download_path(name, "json")] = export.to_json(State.data, name)
             State.shared_files[export.download_path(name, "csv")] = export.to_csv(State.data, name)
         State.shared_files[PAGE_STYLES["timeline"]] = render.timeline_css(State.data)
+        # the open data's descriptor (sizes and hashes of the files above)
+        State.shared_files[datapackage.PATH] = datapackage.to_json(State.data, State.shared_files)
     for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
     # charts: SVG rendered from the data in this language (cached by content hash)
