@@ -75,7 +75,10 @@
 
   function abbreviations() {
     document.querySelectorAll(".md-typeset abbr[title]").forEach(function (abbr) {
+      if (abbr.closest("a, button")) return; /* a link already: focusable, and a tap follows it */
       abbr.setAttribute("tabindex", "0");
+      /* a tap gives the focus, and the focus shows the explanation */
+      abbr.addEventListener("click", function () { abbr.focus(); });
     });
   }
 
