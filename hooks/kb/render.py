@@ -8,6 +8,7 @@ Markdown pipeline as the page.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import escape
 
@@ -385,12 +386,17 @@ def glossary(ctx: Context, args: list[str]) -> str:
     """One heading per term (its anchor is the term's id), sorted in the page's language."""
     no_args(args)
     terms = sorted(ctx.data.records("glossary"), key=lambda term: _collate(plain(term["term"], ctx.lang)))
+    docs = ctx.data.by_id("bibliography")
     lines: list[str] = []
     for term in terms:
         abbr = f" ({t(term['abbr'], ctx.lang)})" if "abbr" in term else ""
         lines += [f"## {t(term['term'], ctx.lang)}{abbr} {{ #{term['id']} }}", "", t(term["definition"], ctx.lang), ""]
         if "note" in term:
             lines += [f"*{t(term['note'], ctx.lang)}*", ""]
+        # the source documents the entry comes from
+        key = "source" if len(term["sources"]) == 1 else "sources"
+        names = ", ".join(t(docs[s]["short"], ctx.lang) for s in term["sources"])
+        lines += [f'<p class="kb-glossary__source" markdown="span">{label(ctx, key)}{colon(ctx.lang)} {names}</p>', ""]
     return ("\n".join(lines)) + downloads(ctx, "glossary")
 
 
@@ -405,7 +411,8 @@ def abbreviations(ctx: Context) -> str:
     lines = []
     for term in ctx.data.records("glossary"):
         if "abbr" in term:
-            title = plain(term["term"], ctx.lang).replace("]", "")
+            # a title attribute is plain text: no Markdown marks (`n^o^`, `*…*{: lang=en }`)
+            title = re.sub(r"\{:[^}]*\}|[*^\]]", "", plain(term["term"], ctx.lang).replace("n^o^", "n°"))
             lines.append(f"*[{plain(term['abbr'], ctx.lang)}]: {esc(title)}")
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 

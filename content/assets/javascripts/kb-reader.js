@@ -71,6 +71,11 @@
     }
     keepAnchor();
     window.addEventListener("hashchange", keepAnchor);
+    /* The theme's own handler of these links (on the page's body) looks the
+       translation up in a sitemap and drops the anchor: follow the link. */
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) { event.stopPropagation(); });
+    });
   }
 
   function abbreviations() {
