@@ -193,7 +193,7 @@ def test_phone_drawer_reaches_every_section(browser, base_url, lang):
     page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
     drawer = page.locator("nav.md-nav--primary").first
     assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0
-    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.locator(".md-header button.kb-button--drawer").click()
     page.wait_for_timeout(400)
     assert drawer.bounding_box()["x"] >= 0, "the drawer did not open"
     hrefs = page.eval_on_selector_all("nav.md-nav--primary a[href]", "els => els.map(e => e.href)")

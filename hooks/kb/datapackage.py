@@ -41,7 +41,7 @@ WORDS = {
             "éditeurs (ONU Femmes, Forum Génération Égalité, CARE, Alliance MenEngage)."
         ),
         "descriptor": (
-            "Le descripteur [`datapackage.json`]({href}) (norme *Data Package*{{: lang=en }} de Frictionless) "
+            "Le descripteur [datapackage.json]({href}) (norme *Data Package*{{: lang=en }} de Frictionless) "
             "décrit chaque fichier, chaque colonne et sa licence, pour les programmes."
         ),
         "file": "Fichier",
@@ -58,7 +58,7 @@ WORDS = {
             "(UN Women, the Generation Equality Forum, CARE, the MenEngage Alliance)."
         ),
         "descriptor": (
-            "The descriptor [`datapackage.json`]({href}) (Frictionless *Data Package* standard) describes "
+            "The descriptor [datapackage.json]({href}) (Frictionless *Data Package* standard) describes "
             "every file, every column and its licence, for programs."
         ),
         "file": "File",
