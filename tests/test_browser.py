@@ -279,7 +279,9 @@ def phone(browser, **extra):
 FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
     const s = getComputedStyle(e);
     return {tag: e.tagName, name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
-            x: r.x, width: r.width, y: r.y, height: r.height, visible: e.checkVisibility({visibilityProperty: true}),
+            x: r.x, width: r.width, y: r.y, height: r.height,
+            visible: e.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+            inMenu: e.closest('.md-sidebar--primary') !== null,
             expanded: e.getAttribute('aria-expanded'),
             ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'} }"""
 
@@ -316,6 +318,16 @@ def test_phone_keyboard_opens_the_menu_and_reaches_nothing_off_screen(browser, b
         f"{lang}: the open menu does not take the focus"
     )
     assert page.locator("button.kb-button--drawer").get_attribute("aria-expanded") == "true"
+    # in the open menu, Tab reaches only the level on show (not the covered or waiting ones)
+    width = page.locator(".md-sidebar--primary").first.bounding_box()["width"]
+    for _ in range(30):
+        info = page.evaluate(FOCUSED)
+        if not info["inMenu"]:
+            break
+        assert info["visible"] and info["x"] >= -1 and info["x"] + info["width"] <= width + 1, (
+            f"{lang}: in the open menu, Tab reaches a hidden element: {info}"
+        )
+        page.keyboard.press("Tab")
     page.keyboard.press("Escape")
     page.wait_for_timeout(400)
     assert page.evaluate("document.activeElement.classList.contains('kb-button--drawer')")

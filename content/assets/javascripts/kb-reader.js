@@ -40,8 +40,13 @@
       if (toggle.checked && document.activeElement === button) {
         /* once the slide has made it visible */
         window.setTimeout(function () {
-          var first = side.querySelector("a[href], [tabindex='0']");
-          if (first) first.focus();
+          var targets = side.querySelectorAll("a[href], [tabindex='0']");
+          for (var i = 0; i < targets.length; i++) {
+            if (targets[i].checkVisibility({ visibilityProperty: true })) {
+              targets[i].focus();
+              break;
+            }
+          }
         }, 300);
       }
     });
@@ -50,6 +55,47 @@
         toggle.click();
         button.focus();
       }
+    });
+  }
+
+  /* The side menu on phones shows one level at a time: the keyboard reaches
+     the labels that open a level and the title that goes back up (Enter or
+     Space presses them), and the focus follows to the level on show. */
+  function menuLevels() {
+    var side = document.querySelector(".md-sidebar--primary");
+    if (!side) return;
+    var phone = window.matchMedia("(max-width: 76.234375em)");
+    var labels = side.querySelectorAll('label.md-nav__title[for^="__nav"], label.md-nav__link[for^="__nav"]');
+    function reachable() {
+      labels.forEach(function (label) {
+        if (label.dataset.kbTabindex === undefined) label.dataset.kbTabindex = label.getAttribute("tabindex") || "";
+        if (phone.matches) label.setAttribute("tabindex", "0");
+        else if (label.dataset.kbTabindex) label.setAttribute("tabindex", label.dataset.kbTabindex);
+        else label.removeAttribute("tabindex");
+      });
+    }
+    reachable();
+    phone.addEventListener("change", reachable);
+    /* the theme presses a focused label on Enter; Space too */
+    labels.forEach(function (label) {
+      label.addEventListener("keydown", function (event) {
+        if (event.key === " ") {
+          event.preventDefault();
+          label.click();
+        }
+      });
+    });
+    side.querySelectorAll('input.md-nav__toggle[id^="__nav"]').forEach(function (toggle) {
+      toggle.addEventListener("change", function () {
+        if (!phone.matches || !side.contains(document.activeElement)) return;
+        window.setTimeout(function () {
+          var item = toggle.parentElement;
+          var target = toggle.checked
+            ? item.querySelector(":scope > nav > label.md-nav__title")
+            : item.querySelector('label.md-nav__link[for="' + toggle.id + '"]');
+          if (target) target.focus();
+        }, 300);
+      });
     });
   }
 
@@ -89,6 +135,7 @@
 
   function start() {
     drawer();
+    menuLevels();
     search();
     switcher();
     abbreviations();
