@@ -276,11 +276,14 @@ def phone(browser, **extra):
     return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **extra)
 
 
-FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
-    const s = getComputedStyle(e);
+# The focused element, or what shows it: the colour scheme's radio button is
+# hidden by the theme and shows its focus on the label that follows it.
+FOCUSED = """() => { const e = document.activeElement;
+    const shown = e.matches('input.md-option') ? e.nextElementSibling : e;
+    const r = shown.getBoundingClientRect(); const s = getComputedStyle(e);
     return {tag: e.tagName, name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
             x: r.x, width: r.width, y: r.y, height: r.height,
-            visible: e.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+            visible: shown.checkVisibility({visibilityProperty: true, opacityProperty: true}),
             inMenu: e.closest('.md-sidebar--primary') !== null,
             expanded: e.getAttribute('aria-expanded'),
             ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'} }"""

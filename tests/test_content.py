@@ -26,6 +26,9 @@ def _site_text(site: Path, lang: str) -> str:
     parts = []
     for rel in sorted(pages(site, lang)):
         article = soup(root / rel).find("article") or soup(root / rel)
+        for abbr in article.find_all("abbr"):  # inline: "l’<abbr>OIT</abbr>" reads "l’OIT"
+            abbr.unwrap()
+        article.smooth()
         parts.append(article.get_text(" "))
     return normalise(" ".join(parts))
 
