@@ -283,7 +283,7 @@ FOCUSED = """() => { const e = document.activeElement;
     const r = shown.getBoundingClientRect(); const s = getComputedStyle(e);
     return {tag: e.tagName, name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
             x: r.x, width: r.width, y: r.y, height: r.height,
-            visible: shown.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+            visible: shown.checkVisibility({visibilityProperty: true}),
             inMenu: e.closest('.md-sidebar--primary') !== null,
             expanded: e.getAttribute('aria-expanded'),
             ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'} }"""

@@ -50,12 +50,13 @@
         }, 300);
       }
     });
-    document.addEventListener("keydown", function (event) {
+    /* in the capture phase: before the theme's own handler closes the menu */
+    window.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.checked) {
         toggle.click();
         button.focus();
       }
-    });
+    }, true);
   }
 
   /* The side menu on phones shows one level at a time: the keyboard reaches
