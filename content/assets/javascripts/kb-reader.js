@@ -3,6 +3,8 @@
  *   boxes, which the keyboard cannot reach: each is replaced by a real button
  *   that says whether its panel is open (aria-expanded); the side menu takes
  *   the focus when opened and Escape closes it;
+ * - in the side menu on phones, the keyboard opens a level and goes back up,
+ *   and the focus follows to the level on show;
  * - the language switcher keeps the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
  *   hover: each becomes focusable, and Material shows its tooltip.
