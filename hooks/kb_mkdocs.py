@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
     charts,
+    cite,
+    datapackage,
     directives,
     freeze,
     gitdates,
@@ -168,6 +170,10 @@ def on_config(config):
             # go on with what could be read: every page is still checked in this run
             State = Build(exc.data, exc.problems)
         logging.getLogger("mkdocs").addHandler(State.warnings)
+        if not config.repo_url:
+            # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
+            # rather than MkDocs' warning about an edit address without a host
+            config.edit_uri = None
         # the theme's templates (overrides/) learn the source language from here
         config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
         if ONLY_LANG:
@@ -198,6 +204,8 @@ def on_files(files, config):
     try:
         if not State.shared_files:  # the same in every language: made once per build
             State.shared_files = render.shared_files(ctx)
+            # the open data's descriptor (sizes and hashes of the files above)
+            State.shared_files[datapackage.PATH] = datapackage.to_json(State.data, State.shared_files, ctx.langs)
         made = [charts.make(ctx, chart) for chart in kinds.charts(State.data).values()]
     except DirectiveError as exc:
         _fail(KbError([Problem("data/kinds.yml", None, "", str(exc))]))
@@ -300,6 +308,7 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["kb_styles"] = [css.path for name, css in kinds.stylesheets(State.data).items() if name in used]
     # "last updated": the last commit that changed the page's file, else today (new or generated page)
     updated = State.updated.get(display) or gitdates.build_date()
+    page.meta["kb_updated"] = updated  # for "cite this page" (on_page_context)
     out, problems = markdown, []
     try:
         # directives and citation: the same function as `make check`
@@ -352,6 +361,14 @@ def _front_matter_lines(page, markdown: str) -> int:
 
 
 def on_page_context(context, page, config, nav):
+    # "cite this page" and "edit this page", at the foot of the page (overrides/main.html)
+    home = page.file.src_uri.split("/", 1)[-1] == "index.md"
+    title = config.site_name if home else html.unescape(str(page.meta.get("title") or page.title or ""))
+    if page.meta.get("kb_updated") and page.canonical_url:
+        ctx = _context(config)
+        page.meta["kb_cite"] = _guard(
+            "", cite.block, ctx, title, config.site_name, page.canonical_url, page.meta["kb_updated"], page.edit_url
+        )
     # Material prints the description into attributes without escaping it
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)

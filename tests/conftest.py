@@ -30,11 +30,13 @@ def _free_port() -> int:
 # in production: canonical and hreflang addresses point at the site itself.
 SITE_PORT = _free_port()
 SITE_URL = f"http://127.0.0.1:{SITE_PORT}/"
+# A repository address, so that the tests see the "edit this page" links
+REPO_URL = "https://github.com/example/knowledge-base"
 
 
 def build(project: Path, out: Path, command: list[str] = MKDOCS) -> subprocess.CompletedProcess:
     """Run a strict build of `project` into `out` (a separate process, as an editor would)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL, "REPO_URL": REPO_URL}
     return subprocess.run(
         [*command, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
         cwd=project,

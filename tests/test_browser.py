@@ -45,7 +45,7 @@ def test_phone_drawer_reaches_every_section(browser, base_url, lang):
     page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
     drawer = page.locator("nav.md-nav--primary").first
     assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0
-    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.locator(".md-header button.kb-button--drawer").click()
     page.wait_for_timeout(400)
     assert drawer.bounding_box()["x"] >= 0, "the drawer did not open"
     hrefs = page.eval_on_selector_all("nav.md-nav--primary a[href]", "els => els.map(e => e.href)")
@@ -87,18 +87,169 @@ def test_keyboard_reaches_search_and_language_switcher_with_visible_focus(page, 
     assert reached == {"search", "language"}, f"keyboard reached only {reached}"
 
 
+# Every type of page, for the accessibility rules: one page of each kind.
+AXE_PAGES = {
+    **PAGE_TYPES,
+    "tabs": "generation-equality/collective-commitments/progress/",
+    "charts": "menengage/annual-summary-2017/results/",
+    "collective": "generation-equality/collective-commitments/collectives/global-alliance-for-care/",
+    "timeline": "timeline/",
+    "glossary": "glossary/",
+    "open data": "open-data/",
+    "translation status": "translation-status/",
+    "404": "404.html",
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", [*PAGE_TYPES, "404", "timeline"])
-def test_accessibility_rules(page, base_url, lang, kind):
+def test_accessibility_rules_on_every_page_type(browser, base_url, lang, scheme, width):
+    # axe-core: WCAG 2.0, 2.1 and 2.2 A and AA and best practices, no violation of any impact
     from axe_playwright_python.sync_playwright import Axe
 
-    path = {"404": "404.html", "timeline": "timeline/"}.get(kind, PAGE_TYPES.get(kind))
-    page.goto(url_of(base_url, lang, path))
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in serious
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+    page = context.new_page()
+    axe = Axe()
+    found = []
+    for kind, path in AXE_PAGES.items():
+        page.goto(url_of(base_url, lang, path))
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        for v in axe.run(page, options=options).response["violations"]:
+            found.append(f"{kind}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}")
+    context.close()
+    assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
+
+
+def phone(browser, **extra):
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **extra)
+
+
+# The focused element, or what shows it: the colour scheme's radio button is
+# hidden by the theme and shows its focus on the label that follows it.
+FOCUSED = """() => { const e = document.activeElement;
+    const shown = e.matches('input.md-option') ? e.nextElementSibling : e;
+    const r = shown.getBoundingClientRect(); const s = getComputedStyle(e);
+    return {tag: e.tagName, name: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+            x: r.x, width: r.width, y: r.y, height: r.height,
+            visible: shown.checkVisibility({visibilityProperty: true}),
+            inMenu: e.closest('.md-sidebar--primary') !== null,
+            expanded: e.getAttribute('aria-expanded'),
+            ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'} }"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_keyboard_opens_the_menu_and_reaches_nothing_off_screen(browser, base_url, lang):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
+    # every element the Tab key reaches is on the screen and visible (the closed menu and search are not)
+    seen = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUSED)
+        if info["tag"] == "BODY" or (seen and info == seen[0]):
+            break
+        seen.append(info)
+        assert info["visible"], f"{lang}: Tab reaches a hidden element: {info}"
+        assert info["x"] >= -1 and info["x"] + info["width"] <= 391, f"{lang}: Tab reaches an off-screen element: {info}"
+    assert len(seen) > 10, f"{lang}: Tab reached only {seen}"
+    # the menu button is reached by Tab, its focus is visible, and Enter opens the menu
+    page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUSED)
+        if info["expanded"] is not None:
+            break
+    assert info["tag"] == "BUTTON" and info["expanded"] == "false", f"{lang}: Tab does not reach the menu button: {info}"
+    assert info["ring"], f"{lang}: the menu button's focus is not visible"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)
+    assert page.locator("nav.md-nav--primary").first.bounding_box()["x"] >= 0, f"{lang}: Enter did not open the menu"
+    assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"), (
+        f"{lang}: the open menu does not take the focus"
     )
+    assert page.locator("button.kb-button--drawer").get_attribute("aria-expanded") == "true"
+    # in the open menu, Tab reaches only the level on show (not the covered or waiting ones)
+    width = page.locator(".md-sidebar--primary").first.bounding_box()["width"]
+    for _ in range(30):
+        info = page.evaluate(FOCUSED)
+        if not info["inMenu"]:
+            break
+        assert info["visible"] and info["x"] >= -1 and info["x"] + info["width"] <= width + 1, (
+            f"{lang}: in the open menu, Tab reaches a hidden element: {info}"
+        )
+        page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.activeElement.classList.contains('kb-button--drawer')")
+    assert page.locator("button.kb-button--drawer").get_attribute("aria-expanded") == "false"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_header_shows_the_short_site_name_whole(browser, base_url, lang):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, PAGE_TYPES["content"]))
+    short = page.locator(".md-header__topic .kb-name--short").first
+    assert short.is_visible(), f"{lang}: no short site name on phones"
+    assert not page.locator(".md-header__topic .kb-name--long").first.is_visible()
+    fits = short.evaluate("e => e.scrollWidth <= e.parentElement.clientWidth && e.getBoundingClientRect().right <= 390")
+    assert fits, f"{lang}: the short site name is cut"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_switcher_keeps_the_anchor_and_marks_the_current_language(page, base_url, lang):
+    other = "en" if lang == "fr" else "fr"
+    page.goto(url_of(base_url, lang, "about/#contribute"))
+    links = page.locator(".md-select__link")
+    marks = {link.get_attribute("hreflang"): (link.get_attribute("lang"), link.get_attribute("aria-current"))
+             for link in links.all()}
+    assert marks == {lang: (lang, "true"), other: (other, None)}, marks
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'.md-select__link[hreflang="{other}"]').click()
+    page.wait_for_load_state()
+    assert page.url == url_of(base_url, other, "about/#contribute")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_on_desktop_has_navigation_and_short_lines(page, base_url, lang):
+    page.goto(url_of(base_url, lang, ""))
+    assert page.locator("nav.md-nav--primary").first.is_visible(), f"{lang}: the home page has no navigation"
+    # characters per line of every paragraph of running text
+    widest = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('.md-content .md-typeset > p')].map(p => {
+               const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+               return p.textContent.trim().length / Math.max(lines, 1); }))"""
+    )
+    assert widest <= 85, f"{lang}: lines of {widest:.0f} characters on the home page"
+
+
+ABBR_PAGE = "menengage/annual-summary-2017/"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_abbreviation_explains_itself_on_focus_and_on_tap(browser, base_url, lang):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, ABBR_PAGE))
+    abbr = page.locator(".md-typeset abbr[tabindex='0']").first
+    expansion = abbr.get_attribute("title")
+    assert expansion
+    abbr.focus()
+    tip = page.locator(".md-tooltip2--active")
+    tip.wait_for(state="visible", timeout=3000)
+    assert tip.text_content().strip() == expansion
+    page.locator("h1").first.click()
+    tip.wait_for(state="detached", timeout=3000)
+    abbr.tap()
+    page.locator(".md-tooltip2--active").wait_for(state="visible", timeout=3000)
+    context.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -29,6 +29,8 @@ def _site_text(site: Path, lang: str) -> str:
         for sup in article.find_all("sup"):  # French ordinals, 77<sup>e</sup>, read as 77e
             if sup.get_text() in ("e", "er", "re"):
                 sup.unwrap()
+        for abbr in article.find_all("abbr"):  # inline: "l’<abbr>OIT</abbr>" reads "l’OIT"
+            abbr.unwrap()
         article.smooth()  # join "77" and "e" into one string
         parts.append(article.get_text(" "))
     return normalise(" ".join(parts))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, SITE_URL
+from conftest import REPO_URL, ROOT, SITE_URL
 from kb import parallel
 
 
@@ -15,6 +15,7 @@ def _urls(path):
 
 def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_URL", SITE_URL)
+    monkeypatch.setenv("REPO_URL", REPO_URL)
     out = tmp_path / "parallel"
     assert parallel.build(out, ROOT / "mkdocs.yml") == 0
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}

@@ -22,7 +22,14 @@ from .translations import data_statuses, page_statuses, page_url
 
 def registry(data) -> dict[str, Renderer]:
     """Every directive, by name: the built-in ones, then those the kinds of data declare."""
-    out: dict[str, Renderer] = {"chart": chart, "datasets": datasets, "translation-status": translation_status}
+    from .datapackage import datapackage
+
+    out: dict[str, Renderer] = {
+        "chart": chart,
+        "datapackage": datapackage,
+        "datasets": datasets,
+        "translation-status": translation_status,
+    }
     for kind in kinds.kinds(data):
         for declared in kind.directives:
             out[declared.name] = partial(_declared, declared, kind)

@@ -63,6 +63,7 @@ def environment(folder: Path = DEFAULT_FOLDER, cache: Path | None = None) -> Env
     )
     env.tests["contains"] = lambda values, value: value in values
     env.globals["heading_text"] = text.heading_text
+    env.globals["plain_markdown"] = text.plain_markdown
     return env
 
 

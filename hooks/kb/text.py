@@ -6,6 +6,7 @@ or as plain text (`plain`), never as hand-escaped strings.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup, escape
@@ -43,6 +44,11 @@ def colon(data, lang: str) -> str:
     """The colon with the language's spacing (label `colon`: French puts a no-break space before it)."""
     labels = labels_of(data)
     return labels.get("colon", {}).get(lang, ":")
+
+
+def plain_markdown(text: str) -> str:
+    """Inline Markdown of data text as plain text: attribute lists, emphasis, superscript marks and ] left out."""
+    return re.sub(r"\{:[^}]*\}|[*^\]]", "", text)
 
 
 def heading_text(title: str | None) -> str:

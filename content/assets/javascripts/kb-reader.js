@@ -1,0 +1,152 @@
+/* Reader's amenities that need a script (a file, for the Content-Security-Policy):
+ * - the menu and search buttons of the header are labels of hidden check
+ *   boxes, which the keyboard cannot reach: each is replaced by a real button
+ *   that says whether its panel is open (aria-expanded); the side menu takes
+ *   the focus when opened and Escape closes it;
+ * - in the side menu on phones, the keyboard opens a level and goes back up,
+ *   and the focus follows to the level on show;
+ * - the language switcher keeps the #anchor of the address;
+ * - abbreviations explain themselves on keyboard focus and on tap, not only on
+ *   hover: each becomes focusable, and Material shows its tooltip.
+ * Without this script, the labels stay and work with a mouse or a finger.
+ */
+(function () {
+  "use strict";
+
+  /* A real button in place of one of the header's labels: the keyboard reaches
+     it, Enter and Space press it, and it says whether its panel is open. */
+  function double(label, toggle, name, modifier) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon kb-button--" + modifier;
+    button.setAttribute("aria-label", name);
+    button.setAttribute("aria-expanded", String(toggle.checked));
+    button.innerHTML = label.innerHTML; /* the theme's icon */
+    label.parentNode.insertBefore(button, label);
+    label.hidden = true;
+    button.addEventListener("click", function () { toggle.click(); });
+    toggle.addEventListener("change", function () {
+      button.setAttribute("aria-expanded", String(toggle.checked));
+    });
+    return button;
+  }
+
+  function drawer() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label[for="__drawer"]');
+    var side = document.querySelector(".md-sidebar--primary");
+    var nav = document.querySelector("nav.md-nav--primary");
+    if (!toggle || !label || !side) return;
+    var button = double(label, toggle, nav ? nav.getAttribute("aria-label") : "Menu", "drawer");
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && document.activeElement === button) {
+        /* once the slide has made it visible */
+        window.setTimeout(function () {
+          var targets = side.querySelectorAll("a[href], [tabindex='0']");
+          for (var i = 0; i < targets.length; i++) {
+            if (targets[i].checkVisibility({ visibilityProperty: true })) {
+              targets[i].focus();
+              break;
+            }
+          }
+        }, 300);
+      }
+    });
+    /* in the capture phase: before the theme's own handler closes the menu */
+    window.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked) {
+        toggle.click();
+        button.focus();
+      }
+    }, true);
+  }
+
+  /* The side menu on phones shows one level at a time: the keyboard reaches
+     the labels that open a level and the title that goes back up (Enter or
+     Space presses them), and the focus follows to the level on show. */
+  function menuLevels() {
+    var side = document.querySelector(".md-sidebar--primary");
+    if (!side) return;
+    var phone = window.matchMedia("(max-width: 76.234375em)");
+    var labels = side.querySelectorAll('label.md-nav__title[for^="__nav"], label.md-nav__link[for^="__nav"]');
+    function reachable() {
+      labels.forEach(function (label) {
+        if (label.dataset.kbTabindex === undefined) label.dataset.kbTabindex = label.getAttribute("tabindex") || "";
+        if (phone.matches) label.setAttribute("tabindex", "0");
+        else if (label.dataset.kbTabindex) label.setAttribute("tabindex", label.dataset.kbTabindex);
+        else label.removeAttribute("tabindex");
+      });
+    }
+    reachable();
+    phone.addEventListener("change", reachable);
+    /* the theme presses a focused label on Enter; Space too */
+    labels.forEach(function (label) {
+      label.addEventListener("keydown", function (event) {
+        if (event.key === " ") {
+          event.preventDefault();
+          label.click();
+        }
+      });
+    });
+    side.querySelectorAll('input.md-nav__toggle[id^="__nav"]').forEach(function (toggle) {
+      toggle.addEventListener("change", function () {
+        if (!phone.matches || !side.contains(document.activeElement)) return;
+        window.setTimeout(function () {
+          var item = toggle.parentElement;
+          var target = toggle.checked
+            ? item.querySelector(":scope > nav > label.md-nav__title")
+            : item.querySelector('label.md-nav__link[for="' + toggle.id + '"]');
+          if (target) target.focus();
+        }, 300);
+      });
+    });
+  }
+
+  function search() {
+    var toggle = document.getElementById("__search");
+    var label = document.querySelector('.md-header label[for="__search"]');
+    var input = document.querySelector(".md-search__input");
+    if (!toggle || !label) return;
+    double(label, toggle, input ? input.getAttribute("aria-label") : "Search", "search");
+  }
+
+  function switcher() {
+    var links = document.querySelectorAll(".md-select__link[hreflang]");
+    function keepAnchor() {
+      links.forEach(function (link) {
+        var href = link.getAttribute("href").split("#")[0];
+        link.setAttribute("href", href + (window.location.hash || ""));
+      });
+    }
+    keepAnchor();
+    window.addEventListener("hashchange", keepAnchor);
+    /* The theme's own handler of these links (on the page's body) looks the
+       translation up in a sitemap and drops the anchor: follow the link. */
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) { event.stopPropagation(); });
+    });
+  }
+
+  function abbreviations() {
+    document.querySelectorAll(".md-typeset abbr[title]").forEach(function (abbr) {
+      if (abbr.closest("a, button")) return; /* a link already: focusable, and a tap follows it */
+      abbr.setAttribute("tabindex", "0");
+      /* a tap gives the focus, and the focus shows the explanation */
+      abbr.addEventListener("click", function () { abbr.focus(); });
+    });
+  }
+
+  function start() {
+    drawer();
+    menuLevels();
+    search();
+    switcher();
+    abbreviations();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
