@@ -16,7 +16,9 @@ from conftest import LANGS, REPO_URL, ROOT, lang_root, pages, soup
 
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from kb import cite  # noqa: E402
+from kb import cite, templates  # noqa: E402
+from kb.data import load_data  # noqa: E402
+from kb.directives import Context  # noqa: E402
 
 SITE_NAMES = {"fr": "Agir ensemble pour la justice de genre", "en": "Acting together for gender justice"}
 
@@ -68,15 +70,20 @@ def test_every_page_can_be_cited_and_downloaded_as_a_reference(site, lang):
 
 def test_citation_is_formatted_in_the_page_language():
     day = "2026-12-02"
-    fr = cite.block("Code de conduite", SITE_NAMES["fr"], "https://example.org/menengage/code-of-conduct/", day, "fr")
-    en = cite.block("Code of Conduct", SITE_NAMES["en"], "https://example.org/en/menengage/code-of-conduct/", day, "en")
+    data = load_data(ROOT / "data", ROOT)
+
+    def context(lang):
+        return Context(data, lang, f"content/{lang}/x.md", 0, "fr", ("fr", "en"), templates.environment(), {})
+
+    fr = cite.block(context("fr"), "Code de conduite", SITE_NAMES["fr"], "https://example.org/menengage/code-of-conduct/", day)
+    en = cite.block(context("en"), "Code of Conduct", SITE_NAMES["en"], "https://example.org/en/menengage/code-of-conduct/", day)
     assert "«\u202fCode de conduite\u202f»" in fr and "mis à jour le 2 décembre 2026" in fr and "Citer cette page" in fr
     assert "“Code of Conduct”" in en and "updated 2 December 2026" in en and "Cite this page" in en
     assert "Modifier" not in fr  # no repository: no edit link
 
 
 def test_bibtex_escapes_its_special_characters():
-    entry = cite.bibtex("R&D: 50% of {costs} #1_a", "Site", "https://example.org/x/", date(2026, 1, 2), "en")
+    entry = cite.bibtex("R&D: 50% of {costs} #1_a", "Site", "https://example.org/x/", date(2026, 1, 2), "en-GB", "updated")
     assert r"title = {R\&D: 50\% of \{costs\} \#1\_a}" in entry
     assert "month = jan" in entry and entry.count("{") - entry.count(r"\{") == entry.count("}") - entry.count(r"\}")
 
@@ -136,6 +143,6 @@ def test_open_data_page_gives_licence_descriptor_and_sizes(site, lang):
     text = " ".join(el.get_text(" ") for el in section.find_all_next(["p", "table"], limit=3))
     assert "CC BY 4.0" in text and "datapackage.json" in text
     sizes = [a.get_text() for a in page.select('td a[href$=".csv"], td a[href$=".json"]')]
-    unit = r"\d( |\u00a0)(k?o)$" if lang == "fr" else r"\d (k?B)$"
+    unit = r"\d\u00a0(k?o)$" if lang == "fr" else r"\d\u00a0(k?B)$"  # a no-break space: never a line between
     assert sizes and all(re.search(unit, size) for size in sizes), sizes
 

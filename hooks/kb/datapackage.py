@@ -61,8 +61,9 @@ def _resolve(node: dict, here: str) -> tuple[dict, str]:
 
 
 def _is_text(node: dict) -> bool:
-    """A bilingual text: {fr: …, en: …}."""
-    return set(node.get("properties", {})) == {"fr", "en"}
+    """A text in the site's languages: {fr: …, en: …}."""
+    properties = set(node.get("properties", {}))
+    return project().source in properties and properties <= set(project().all)
 
 
 def _field_schema(column: str, records: dict, schema_file: str) -> tuple[dict, str | None]:
