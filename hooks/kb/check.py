@@ -29,8 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .languages import project
@@ -55,24 +53,6 @@ class Found:
     problems: list[Problem] = field(default_factory=list)  # fail the check
     notes: list[Problem] = field(default_factory=list)  # shown, do not fail it
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _front_matter(text: str, display: str) -> tuple[dict, str, int, list[Problem]]:
-    """(meta, body, lines before the body, problems) of a page, as MkDocs splits it."""
-    match = translations.FRONT_MATTER.match(text)
-    if not match:
-        return {}, text, 0, []
-    offset = text[: match.end()].count("\n")
-    try:
-        meta = yaml.load(match.group(1), Loader=translations.Loader) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1  # + the opening "---"
-        message = f"the front matter is not valid YAML: {exc.problem or 'unreadable'} (check quotes and colons)"
-        return {}, text[match.end() :], offset, [Problem(display, line, "", message)]
-    if not isinstance(meta, dict):
-        return {}, text[match.end() :], offset, [Problem(display, 2, "", "the front matter must be `key: value` lines")]
-    return meta, text[match.end() :], offset, []
 
 
 def built_pages(content: Path, lang: str) -> list[Path]:
@@ -109,8 +89,9 @@ def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
         return Context(data, lang, display, offset, LANGS[0], LANGS, env, registry, root)
 
     def check(markdown: str, display: str, lang: str, found: list[Problem]):
-        meta, body, offset, more = _front_matter(markdown, display)
-        found += [] if found else more  # a page that could not be read is already a problem
+        # the front matter was checked when the page was read (kb.pagefile), as the build does
+        meta, body = translations.split_front_matter(markdown)
+        offset = markdown[: len(markdown) - len(body)].count("\n")
         try:
             found += page_markdown(body, context(lang, display, offset), meta.get("sources"))[1]
         except DirectiveError as exc:
