@@ -195,6 +195,20 @@ def serve(site: Path, port: int):
         server.server_close()
 
 
+def _record_bodies(page) -> list:
+    """Every response `page` receives, as (url, resource type, body), in a list that fills as it loads."""
+    bodies: list = []
+
+    def keep(response):
+        try:
+            bodies.append((response.url, response.request.resource_type, response.body()))
+        except Exception:  # redirects and aborted requests have no body
+            pass
+
+    page.on("response", keep)
+    return bodies
+
+
 def first_visit(site: Path, port: int) -> dict:
     """What a first visit downloads, per page type and language, measured in Chromium;
     and, on the content page, what opening the search downloads afterwards."""
@@ -207,15 +221,7 @@ def first_visit(site: Path, port: int) -> dict:
             for kind, path in PAGE_TYPES.items():
                 context = browser.new_context()
                 page = context.new_page()
-                bodies: list = []
-
-                def keep(response, bodies=bodies):
-                    try:
-                        bodies.append((response.url, response.request.resource_type, response.body()))
-                    except Exception:  # redirects and aborted requests have no body
-                        pass
-
-                page.on("response", keep)
+                bodies = _record_bodies(page)
                 page.goto(base + ("" if lang == "fr" else "en/") + path)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(500)
@@ -283,15 +289,7 @@ def search_cost(site: Path, port: int) -> dict:
         for lang, queries in SEARCH_QUERIES.items():
             for query in queries:
                 context, page = _search_page(browser, base, lang)
-                bodies: list = []
-
-                def keep(response, bodies=bodies):
-                    try:
-                        bodies.append((response.url, response.request.resource_type, response.body()))
-                    except Exception:  # redirects and aborted requests have no body
-                        pass
-
-                page.on("response", keep)
+                bodies = _record_bodies(page)
                 page.locator("input.md-search__input").click()
                 page.keyboard.type(query, delay=TYPING_DELAY_MS)
                 typed = _five_results(page)
