@@ -7,15 +7,19 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from kb import engine
 
 ROOT = Path(__file__).resolve().parent.parent
+# pytest puts hooks/ on the path (pyproject.toml); the benchmark imports this module too
+sys.path.insert(0, str(ROOT / "hooks"))
+from kb import engine  # noqa: E402
+
 MKDOCS = engine.command()
 LANGS = ("fr", "en")
 
