@@ -17,9 +17,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
-## serve: live-reloading preview on http://127.0.0.1:8000/ (French) and /en/ (English)
+## serve: live-reloading preview on http://127.0.0.1:8000/ (French) and /en/ (English);
+## the open page first, then the whole site (hooks/kb_serve.py)
 serve: $(STAMP)
-	$(BIN)/python -m $(ENGINE) serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/python hooks/kb_serve.py --dev-addr 127.0.0.1:8000
 
 ## build: strict build into site/, one process per language (hooks/kb/parallel.py)
 build: $(STAMP)

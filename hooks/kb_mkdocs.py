@@ -10,6 +10,7 @@ made when the build starts, never in the module for longer.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -19,12 +20,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -38,7 +40,9 @@ from kb import (  # noqa: E402
     freeze,
     gitdates,
     kinds,
+    pagecache,
     pages,
+    preview,
     render,
     safety,
     search,
@@ -74,6 +78,8 @@ class Build:
         self.unreadable: set[str] = set()  # pages whose file could not be read: links into them fail too
         self.default_404: str | None = None
         self.warnings = _Warnings()  # MkDocs' own warnings become problems of this build
+        self.page_cache = pagecache.PageCache(ROOT / ".cache" / "pages")
+        self.files_keys: dict[int, str] = {}  # id(files) -> pagecache.files_key, per language
 
 
 State: Build  # the current build (set by on_config)
@@ -144,6 +150,11 @@ def _fail(exc: KbError):
 # makes this process build that language alone; the plugin's loop over the
 # other languages is skipped.
 ONLY_LANG = os.environ.get("KB_ONLY_LANG")
+
+
+def _only_lang() -> str | None:
+    """The one language this build makes: `make build`'s process, or the preview's first pass."""
+    return preview.current.lang or ONLY_LANG
 # The benchmark's stock baseline (hooks/kb/freeze.py): write the final content there.
 FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE") else None
 
@@ -174,11 +185,55 @@ def on_config(config):
             # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
             # rather than MkDocs' warning about an edit address without a host
             config.edit_uri = None
+        _list_theme_files_once(config.theme)
         # the theme's templates (overrides/) learn the source language from here
         config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
-        if ONLY_LANG:
-            i18n.build_only(config, ONLY_LANG)
+        if _only_lang():
+            i18n.build_only(config, _only_lang())
     return config
+
+
+class _ThemeLoader(FileSystemLoader):
+    """The theme's template loader, listing its files faster. MkDocs lists every file of the
+    theme at each build of each language, to copy the static ones: Material's thousands of
+    icons (.icons/, never copied) took a tenth of a language's build. Folders whose name starts
+    with a dot are left out of the listing (MkDocs' filter drops them anyway); the listing of an
+    installed theme, which cannot change while the process runs, is kept for its next builds."""
+
+    listed: dict[str, list[str]] = {}  # folder of an installed theme -> its files
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.searchpath:
+            installed = not Path(folder).resolve().is_relative_to(ROOT)
+            names = self.listed.get(folder) if installed else None
+            if names is None:
+                names = _files_under(folder)
+                if installed:
+                    self.listed[folder] = names
+            found.update(names)
+        return sorted(found)
+
+
+def _files_under(folder: str) -> list[str]:
+    """Every file under `folder` (relative, with /), except in folders named with a leading dot."""
+    names = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        names += [Path(dirpath, name).relative_to(folder).as_posix() for name in filenames]
+    return names
+
+
+def _list_theme_files_once(theme) -> None:
+    """Give the theme's Jinja environment the faster loader above (MkDocs makes it per build)."""
+    make_env = type(theme).get_env
+
+    def get_env():
+        env = make_env(theme)
+        env.loader = _ThemeLoader(theme.dirs)
+        return env
+
+    theme.get_env = get_env
 
 
 @event_priority(-150)  # after mkdocs-static-i18n has chosen this language's files
@@ -220,6 +275,10 @@ def on_files(files, config):
         files.append(File.generated(config, charts.chart_path(chart.name, lang), content=svg))
     if FREEZE:
         _freeze_files(files)
+    if preview.current.urls is not None:
+        # the preview's first pass: MkDocs' "dirty" build makes the pages it is told are modified
+        for file in files.documentation_pages():
+            file.is_modified = (lambda build: lambda: build)(preview.only(file.url))
     return files
 
 
@@ -242,6 +301,12 @@ def on_nav(nav, config, files):
         page.previous_page, page.next_page = before, after
     if FREEZE:
         _freeze_nav(nav, config)
+    if preview.current.urls is not None:
+        # pages the preview's first pass does not build keep their title from the last build
+        for file in files.documentation_pages():
+            if file.page is not None and not preview.only(file.url) and file.url in preview.last_pages:
+                title, meta = preview.last_pages[file.url]
+                file.page.markdown, file.page.meta, file.page._title_from_render = "", dict(meta), title
     return nav
 
 
@@ -301,6 +366,7 @@ def on_page_read_source(page, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    preview.check()
     display = _display(page)
     ctx = _context(config, display, _front_matter_lines(page, markdown))
     # stylesheets only some pages need (overrides/main.html links them)
@@ -324,11 +390,41 @@ def on_page_markdown(markdown, page, config, files):
         else:
             problems.append(Problem(display, None, "", str(exc)))
     State.problems += problems
+    page.render = lambda config, files: _render(page, config, files)
     if FREEZE:
         meta = {k: v for k, v in page.meta.items() if not k.startswith("kb_")}
         meta.setdefault("title", page.title)
         freeze.write_page(FREEZE, page.file.src_uri, meta, out)
     return out
+
+
+def _render(page, config, files) -> None:
+    """MkDocs' Markdown → HTML conversion of the page, or its result from the page cache."""
+    files_key = State.files_keys.get(id(files))
+    if files_key is None:
+        files_key = State.files_keys[id(files)] = pagecache.files_key([(f.src_uri, f.url, f.dest_uri) for f in files])
+    # the safety check of the HTML (on_page_content) is kept with it: its code is part of the key
+    other = {"use_directory_urls": config.use_directory_urls, "validation": str(config.validation), **SAFETY_CODE}
+    settings = pagecache.settings_key(config.markdown_extensions, config.mdx_configs, other)
+    key = pagecache.page_key(settings, files_key, page.markdown, page.file.src_uri, page.file.url)
+    entry = State.page_cache.get(key)
+    if entry is not None:
+        page.content, page.toc, page._title_from_render = entry["content"], get_toc(entry["toc"]), entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in entry["links"].items()}
+        page.kb_unsafe = [tuple(found) for found in entry["unsafe"]]
+        return
+    before = len(State.problems)  # MkDocs' warnings (broken links…) become problems: see _Warnings
+    Page.render(page, config, files)
+    page.kb_unsafe = safety.check_html(page.content)
+    if len(State.problems) == before:
+        links = {to.src_uri: dict(found) for to, found in (page.links_to_anchors or {}).items()}
+        toc, anchors = pagecache.toc_tokens(page.toc), sorted(page.present_anchor_ids or ())
+        entry = {"content": page.content, "toc": toc, "title": page._title_from_render, "anchors": anchors}
+        State.page_cache.put(key, {**entry, "links": links, "unsafe": page.kb_unsafe})
+
+
+SAFETY_CODE = {"safety": hashlib.sha256(Path(safety.__file__).read_bytes()).hexdigest()}
 
 
 def _translation_notice(markdown, page, config, ctx):
@@ -394,7 +490,10 @@ def on_env(env, config, files):
 
 def on_page_content(html_content, page, config, files):
     """Whatever wrote it, a page's content may not run code in readers' browsers."""
-    found = safety.check_html(html_content)
+    # checked with the conversion (_render) when no other hook changed the HTML since
+    found = page.kb_unsafe if getattr(page, "kb_unsafe", None) is not None and html_content == page.content else None
+    if found is None:
+        found = safety.check_html(html_content)
     if found:
         display = _display(page)
         try:
@@ -436,6 +535,9 @@ def _absolute_alternates(output: str, page, config) -> str:
 
 @event_priority(-1000)  # last: the policy covers the page's final scripts
 def on_post_page(output, page, config):
+    preview.check()
+    if preview.current.urls is None:
+        preview.last_pages[page.file.url] = (page.title, dict(page.meta))
     if page.file.src_uri in State.unsafe:
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
@@ -469,9 +571,11 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-200)  # after mkdocs-static-i18n has built every language
 def on_post_build(config):
-    if (ONLY_LANG or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
+    if preview.current.urls is not None:
+        return  # the preview's first pass: its second pass reports every problem
+    if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
-    if i18n.is_nested_build(config) or ONLY_LANG:
+    if i18n.is_nested_build(config) or _only_lang():
         # a nested language build: the plugin has not finished yet; or one
         # language of the parallel build, which indexes the merged site
         return

@@ -1,15 +1,17 @@
-"""The preview (`mkdocs serve`) shows every edit after the next rebuild, and reports a
-data mistake made while serving until it is fixed."""
+"""The preview (`make serve`, hooks/kb_serve.py) shows every edit: an open page reloads by
+itself with the change (page and data edits, both languages), every other page follows,
+and a data mistake made while serving is reported until it is fixed."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
 
-from conftest import MKDOCS, _free_port, copy_project
+from conftest import _free_port, copy_project
 
 PAGE = "generation-equality/collective-commitments/collectives/global-alliance-for-care/"
 NAME = "Alliance mondiale pour les soins"
@@ -20,7 +22,8 @@ class Serve:
         self.port = _free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.proc = subprocess.Popen(
-            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{self.port}", "-f", str(project / "mkdocs.yml")],
+            # what `make serve` runs
+            [sys.executable, "hooks/kb_serve.py", "--dev-addr", f"127.0.0.1:{self.port}", "-f", "mkdocs.yml"],
             cwd=project,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -84,4 +87,43 @@ def test_serve_shows_data_edits_and_reports_a_mistake_until_it_is_fixed(tmp_path
         serve.wait_for(lambda: NAME + " modifiée" not in serve.get(PAGE) and NAME in serve.get(PAGE), "the fixed data")
         assert not any("problem" in line for line in serve.lines[seen:])
     finally:
+        serve.stop()
+
+
+def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, browser):
+    """In a real browser, as an editor works: the open page shows a page edit and a data edit
+    without touching the browser (the live reload runs under the pages' security policy), in
+    French and in English; a page that was not open shows the edit too once the whole build
+    is done."""
+    project = copy_project(tmp_path / "project")
+    serve = Serve(project)
+    context = browser.new_context()
+    try:
+        serve.wait_for(lambda: NAME in serve.get(PAGE), "the first build")
+        tabs = {}
+        for lang, path in (("fr", "about/"), ("en", "en/about/")):
+            tabs[lang] = context.new_page()
+            tabs[lang].goto(f"http://127.0.0.1:{serve.port}/{path}")
+        serve.wait_for(lambda: sum("Browser connected" in line for line in serve.lines) >= 2, "both browsers")
+        for lang, tab in tabs.items():
+            source = project / "content" / lang / "about.md"
+            source.write_text(source.read_text(encoding="utf-8") + f"\n\nkb-edit-{lang}\n", encoding="utf-8")
+            tab.wait_for_function(
+                f"() => document.body && document.body.innerText.includes('kb-edit-{lang}')", timeout=300_000
+            )
+        # a data edit reaches the open page that shows the data
+        tabs["fr"].goto(f"http://127.0.0.1:{serve.port}/{PAGE}")
+        serve.wait_for(lambda: any(f"Browser connected: /{PAGE}" in line for line in serve.lines), "the data page")
+        data = project / "data" / "collectives.yml"
+        data.write_text(data.read_text(encoding="utf-8").replace(NAME, NAME + " en direct"), encoding="utf-8")
+        tabs["fr"].wait_for_function(
+            f"() => document.body && document.body.innerText.includes({NAME + ' en direct'!r})", timeout=300_000
+        )
+        # a page nobody had open follows with the whole build: the list of collectives
+        serve.wait_for(
+            lambda: NAME + " en direct" in serve.get("generation-equality/collective-commitments/collectives/"),
+            "the list",
+        )
+    finally:
+        context.close()
         serve.stop()
