@@ -23,6 +23,7 @@ import argparse
 import gzip
 import json
 import random
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +35,16 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from conftest import copy_project  # noqa: E402
 
-from bench import BUDGETS, free_port, search_cost, search_indexes, search_lines, stock_project, timed_build  # noqa: E402
+from bench import (  # noqa: E402
+    BUDGETS,
+    free_port,
+    preview_times,
+    search_cost,
+    search_indexes,
+    search_lines,
+    stock_project,
+    timed_build,
+)
 
 WORDS = {
     "fr": "collectif engagement mouvement réseau égalité justice genre femmes droits soins coalition redevabilité "
@@ -128,10 +138,12 @@ def main() -> int:
             index = search_indexes(site)
             cost = search_cost(site, free_port())
             pages = sum(1 for _ in site.rglob("index.html"))
+            preview = preview_times(project, 3, "page")
             rows.append(
                 {
                     "factor": k,
                     "navigation_prune": args.prune,
+                    "preview_page": preview,
                     "pages_built": pages,
                     "synthetic_pages_per_language": synthetic,
                     "seconds": round(seconds, 2),
@@ -154,8 +166,9 @@ def main() -> int:
         f"navigation.prune: {'on' if args.prune else 'off'}. One run of each build, not strict.",
         "",
         "| factor | pages built | ours, sequential, empty caches (s) | s per page | one process per language (s) | "
-        "stock sequential (s) | parallel / stock | peak memory | content page HTML raw | gzip |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "stock sequential (s) | parallel / stock | page edit shown in the preview (s) | peak memory | "
+        "content page HTML raw | gzip |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if "seconds" not in r:  # --search-only
@@ -163,6 +176,7 @@ def main() -> int:
         lines.append(
             f"| {r['factor']}x | {r['pages_built']} | {r['seconds']} | {r['seconds'] / r['pages_built']:.3f} | "
             f"{r['parallel_seconds']} | {r['stock_seconds']} | {r['parallel_seconds'] / r['stock_seconds']:.2f} | "
+            f"{statistics.median(r['preview_page']['shown']):.2f} {r['preview_page']['shown']} | "
             f"{r['peak_memory_mib']} MiB | {r['content_page_html_raw_kib']} KiB | {r['content_page_html_gzip_kib']} KiB |"
         )
     if len(rows) > 1 and not args.search_only:
