@@ -80,6 +80,7 @@ class Build:
         self.warnings = _Warnings()  # MkDocs' own warnings become problems of this build
         self.page_cache = pagecache.PageCache(ROOT / ".cache" / "pages")
         self.files_keys: dict[int, str] = {}  # id(files) -> pagecache.files_key, per language
+        self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
 
 
 State: Build  # the current build (set by on_config)
@@ -382,7 +383,9 @@ def on_page_markdown(markdown, page, config, files):
         if page.file.src_uri in State.unreadable:  # its front matter is already a problem
             found = [p for p in found if p.field != "sources"]
         problems += found
-        out += _guard("", render.abbreviations, ctx)
+        if ctx.lang not in State.abbreviations:  # the same for every page of a language
+            State.abbreviations[ctx.lang] = _guard("", render.abbreviations, ctx)
+        out += State.abbreviations[ctx.lang]
         out = _guard(out, _translation_notice, out, page, config, ctx)
     except DirectiveError as exc:
         if getattr(exc, "label", None):

@@ -33,13 +33,10 @@ def test_a_build_from_the_cache_is_the_same_site_and_still_reports_broken_links(
     assert _differences(tmp_path / "first", tmp_path / "second") == []
 
     # index.md does not change; the page it links to goes away: its link is reported
-    (project / "content" / "fr" / "menengage" / "annual-summary-2017" / "index.md").unlink()
-    (project / "content" / "en" / "menengage" / "annual-summary-2017" / "index.md").unlink()
+    (project / "content" / "fr" / "glossary.md").unlink()
+    (project / "content" / "en" / "glossary.md").unlink()
     config = project / "mkdocs.yml"
-    config.write_text(
-        re.sub(r"\n *- menengage/annual-summary-2017/index\.md", "", config.read_text(encoding="utf-8")),
-        encoding="utf-8",
-    )
+    config.write_text(re.sub(r"\n *- Glossaire: glossary\.md", "", config.read_text(encoding="utf-8")), encoding="utf-8")
     # and a page with a script, which the safety check refuses
     about = project / "content" / "fr" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
@@ -47,7 +44,7 @@ def test_a_build_from_the_cache_is_the_same_site_and_still_reports_broken_links(
     for run in ("third", "fourth"):
         result = build(project, tmp_path / run)
         assert result.returncode != 0
-        link = r"content/fr/index\.md:\d+: link: .*menengage/annual-summary-2017/index\.md"
+        link = r"content/fr/index\.md:\d+: link: .*'glossary\.md'"
         assert re.search(link, result.stderr), (run, result.stderr[-3000:])
         assert re.search(r"content/fr/about\.md:\d+: a <script> element", result.stderr), (run, result.stderr[-3000:])
 
