@@ -7,11 +7,13 @@
  *   and the focus follows to the level on show;
  * - the language switcher keeps the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
- *   hover: each becomes focusable, and Material shows its tooltip.
+ *   hover: each becomes focusable, and Material shows its tooltip;
+ * - the timeline page gets its filters' script (kb-timeline.js), no other page.
  * Without this script, the labels stay and work with a mouse or a finger.
  */
 (function () {
   "use strict";
+  var here = document.currentScript ? document.currentScript.src : null;
 
   /* A real button in place of one of the header's labels: the keyboard reaches
      it, Enter and Space press it, and it says whether its panel is open. */
@@ -136,12 +138,21 @@
     });
   }
 
+  /* The timeline's filters need a script of their own: loaded where they are */
+  function timeline() {
+    if (!here || !document.querySelector(".kb-timeline")) return;
+    var script = document.createElement("script");
+    script.src = new URL("kb-timeline.js", here).href;
+    document.head.appendChild(script);
+  }
+
   function start() {
     drawer();
     menuLevels();
     search();
     switcher();
     abbreviations();
+    timeline();
   }
 
   if (document.readyState === "loading") {
