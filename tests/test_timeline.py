@@ -1,4 +1,4 @@
-"""The timeline page's filters, in a real browser.
+"""The timeline page's filters, in a real browser, and the phone menu's focus.
 
 The filters (templates/directives/timeline.md, templates/assets/timeline.css,
 assets/javascripts/kb-timeline.js): by source and by theme, combined, each
@@ -230,3 +230,65 @@ def test_a_filtered_timeline_keeps_the_accessibility_rules(browser, base_url, la
              for v in Axe().run(page, options=options).response["violations"]]
     context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
+
+
+# --- The phone menu keeps the keyboard's focus --------------------------------
+
+FOCUS = """() => { const e = document.activeElement;
+  return {at: [...document.querySelectorAll('*')].indexOf(e), inMenu: e.closest('.md-sidebar--primary') !== null,
+          text: (e.textContent || '').trim().slice(0, 40), drawerButton: e.classList.contains('kb-button--drawer')} }"""
+
+
+def open_menu_with_the_keyboard(page):
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUS)["drawerButton"]:
+            break
+    assert page.evaluate(FOCUS)["drawerButton"], "Tab does not reach the menu button"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.closest('.md-sidebar--primary') !== null")
+
+
+def tab_round(page, lang) -> list[dict]:
+    """Tab from the focused element until it comes back: never out of the menu."""
+    first = page.evaluate(FOCUS)
+    visited = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS)
+        assert info["inMenu"], f"{lang}: Tab left the open menu after {visited[-3:]}: {info}"
+        visited.append(info)
+        if info["at"] == first["at"]:
+            break
+    assert visited[-1] == first, f"{lang}: Tab did not come back round: {visited}"
+    return visited
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_open_phone_menu_keeps_the_focus(browser, base_url, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "timeline/"))
+    open_menu_with_the_keyboard(page)
+    visited = tab_round(page, lang)
+    assert len(visited) > 5
+    # Shift+Tab from the first goes to the last, still in the menu
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUS) == visited[-2]
+    # in a level of the menu, the same
+    page.keyboard.press("Shift+Tab")
+    opener = page.locator(".md-sidebar--primary label.md-nav__link[for^='__nav']:visible").first
+    opener.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('.md-sidebar--primary label.md-nav__title')")
+    tab_round(page, lang)
+    # Escape closes the menu and gives the focus back to the menu button
+    page.keyboard.press("Escape")
+    assert page.evaluate(FOCUS)["drawerButton"]
+    expect(page.locator("button.kb-button--drawer")).to_have_attribute("aria-expanded", "false")
+    # closed, the menu is out of the tab order (it is hidden once it has slid away)
+    page.wait_for_function("() => !document.querySelector('.md-sidebar--primary').checkVisibility({visibilityProperty: true})")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        assert not page.evaluate(FOCUS)["inMenu"], f"{lang}: Tab reaches the closed menu"
+    context.close()

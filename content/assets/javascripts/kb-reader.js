@@ -8,12 +8,16 @@
  * - the language switcher keeps the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
  *   hover: each becomes focusable, and Material shows its tooltip;
+ * - on phones, the open side menu keeps the keyboard's focus: Tab from its
+ *   last link goes back to its first (Shift+Tab the other way), Escape closes
+ *   it and gives the focus back to the menu button;
  * - the timeline page gets its filters' script (kb-timeline.js), no other page.
  * Without this script, the labels stay and work with a mouse or a finger.
  */
 (function () {
   "use strict";
   var here = document.currentScript ? document.currentScript.src : null;
+  var phone = window.matchMedia("(max-width: 76.234375em)");
 
   /* A real button in place of one of the header's labels: the keyboard reaches
      it, Enter and Space press it, and it says whether its panel is open. */
@@ -61,6 +65,26 @@
         button.focus();
       }
     }, true);
+    /* On phones the open menu covers the page: Tab goes round inside it */
+    window.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab" || !toggle.checked || !phone.matches) return;
+      var targets = Array.prototype.filter.call(
+        side.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
+        function (el) {
+          return el.tabIndex >= 0 && !el.disabled && el.checkVisibility({ visibilityProperty: true });
+        }
+      );
+      if (!targets.length) return;
+      var first = targets[0], last = targets[targets.length - 1];
+      var inside = side.contains(document.activeElement);
+      if (event.shiftKey && (!inside || document.activeElement === first)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+        event.preventDefault();
+        first.focus();
+      }
+    }, true);
   }
 
   /* The side menu on phones shows one level at a time: the keyboard reaches
@@ -69,7 +93,6 @@
   function menuLevels() {
     var side = document.querySelector(".md-sidebar--primary");
     if (!side) return;
-    var phone = window.matchMedia("(max-width: 76.234375em)");
     var labels = side.querySelectorAll('label.md-nav__title[for^="__nav"], label.md-nav__link[for^="__nav"]');
     function reachable() {
       labels.forEach(function (label) {
