@@ -292,3 +292,30 @@ def test_the_open_phone_menu_keeps_the_focus(browser, base_url, lang):
         page.keyboard.press("Tab")
         assert not page.evaluate(FOCUS)["inMenu"], f"{lang}: Tab reaches the closed menu"
     context.close()
+
+
+# --- The scripts' words come from the page -------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_header_buttons_are_named_in_the_page_language(page, base_url, lang):
+    page.goto(url_of(base_url, lang, "timeline/"))
+    nav = page.locator("nav.md-nav--primary").first.get_attribute("aria-label")
+    search = page.locator("input.md-search__input").get_attribute("aria-label")
+    assert nav and search
+    expect(page.locator("button.kb-button--drawer")).to_have_attribute("aria-label", nav)
+    expect(page.locator("button.kb-button--search")).to_have_attribute("aria-label", search)
+    if lang == "fr":
+        assert search != "Search", "the French page's search button is named in English"
+
+
+def test_the_scripts_write_no_words():
+    """Every word a script shows comes from the page (data-kb-* attributes from
+    data/labels.yml, or the theme's own labels): no fallback in English."""
+    words = {text for label in LABELS.values() for text in label.values() if isinstance(text, str)}
+    words |= {"Menu", "Search", "Navigation", "Close", "Loading", "No results", "All", "event", "events"}
+    for script in sorted((ROOT / "content/assets/javascripts").glob("kb-*.js")):
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script.read_text(encoding="utf-8"), flags=re.S)
+        literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"', code)
+        found = [s for s in literals if s in words or re.search(r"\b(events?|results?)\b", s, re.I)]
+        assert not found, f"{script.name} writes words of its own: {found}"

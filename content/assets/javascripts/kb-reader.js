@@ -12,6 +12,10 @@
  *   last link goes back to its first (Shift+Tab the other way), Escape closes
  *   it and gives the focus back to the menu button;
  * - the timeline page gets its filters' script (kb-timeline.js), no other page.
+ * Every word comes from the page (the theme's labels, data-kb-* attributes
+ * rendered from data/labels.yml): none is written here, so that a missing one
+ * shows as a nameless button (which the tests catch), never as English on the
+ * French site.
  * Without this script, the labels stay and work with a mouse or a finger.
  */
 (function () {
@@ -25,7 +29,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-header__button md-icon kb-button--" + modifier;
-    button.setAttribute("aria-label", name);
+    if (name) button.setAttribute("aria-label", name);
     button.setAttribute("aria-expanded", String(toggle.checked));
     button.innerHTML = label.innerHTML; /* the theme's icon */
     label.parentNode.insertBefore(button, label);
@@ -43,7 +47,7 @@
     var side = document.querySelector(".md-sidebar--primary");
     var nav = document.querySelector("nav.md-nav--primary");
     if (!toggle || !label || !side) return;
-    var button = double(label, toggle, nav ? nav.getAttribute("aria-label") : "Menu", "drawer");
+    var button = double(label, toggle, nav && nav.getAttribute("aria-label"), "drawer");
     toggle.addEventListener("change", function () {
       if (toggle.checked && document.activeElement === button) {
         /* once the slide has made it visible */
@@ -132,7 +136,7 @@
     var label = document.querySelector('.md-header label[for="__search"]');
     var input = document.querySelector(".md-search__input");
     if (!toggle || !label) return;
-    double(label, toggle, input ? input.getAttribute("aria-label") : "Search", "search");
+    double(label, toggle, input && input.getAttribute("aria-label"), "search");
   }
 
   function switcher() {
