@@ -168,6 +168,10 @@ def test_a_shared_address_shows_the_same_view_and_survives_a_reload(page, base_u
     page.locator(".kb-timeline__count:not([hidden])").wait_for()
     seen = check_view(page, lang, source=source)
     assert seen["checked"] == [f"kb-f-src-{source}", "kb-f-theme--all"]
+    # the language switcher leads to the same view in the other language
+    other = "en" if lang == "fr" else "fr"
+    href = page.locator(f'.md-select__link[hreflang="{other}"]').get_attribute("href")
+    assert href == url_of(base_url, other, "timeline/") + f"?source={source}", href
     # an address with an unknown value shows everything, and drops it
     open_timeline(page, base_url, lang, "?source=nowhere&theme=srhr&q=x")
     expect(page.locator(".kb-timeline__count")).to_have_text(sentence(lang, len(matching(theme="srhr"))))

@@ -6,7 +6,8 @@
  *   for the number), chosen by the page's language's plural rules;
  * - the choice in the address (?source=…&theme=…, each fieldset's
  *   data-kb-param), kept with history.replaceState and applied on load, so
- *   that a filtered view can be shared.
+ *   that a filtered view can be shared; the language switcher's links carry
+ *   it too (sources and themes are named alike in every language).
  * Which events and years are hidden is decided by the stylesheet alone
  * (templates/assets/timeline.css), with or without this script: the count is
  * what the reader sees. Loaded by kb-reader.js on the timeline page only.
@@ -35,15 +36,24 @@
     if (status.textContent !== sentence(n)) status.textContent = sentence(n);
   }
 
-  /* the address says the choice: a group left at "all" is not in it */
-  function remember() {
-    var url = new URL(location.href);
+  /* `url` with the choice: a group left at "all" is not in it */
+  function withChoice(href) {
+    var url = new URL(href);
     groups.forEach(function (group) { url.searchParams.delete(group.dataset.kbParam); });
     groups.forEach(function (group) {
       var checked = group.querySelector("input[type=radio]:checked");
       if (checked && checked.value) url.searchParams.append(group.dataset.kbParam, checked.value);
     });
-    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+    return url.href;
+  }
+
+  /* the address, and the other languages' links of the switcher, say the choice */
+  function remember() {
+    var href = withChoice(location.href);
+    if (href !== location.href) history.replaceState(history.state, "", href);
+    document.querySelectorAll(".md-select__link[hreflang]").forEach(function (link) {
+      link.href = withChoice(link.href);
+    });
   }
 
   /* the choice of the address (or "all"), whatever the browser restored */
