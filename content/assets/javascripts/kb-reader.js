@@ -7,11 +7,21 @@
  *   and the focus follows to the level on show;
  * - the language switcher keeps the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
- *   hover: each becomes focusable, and Material shows its tooltip.
+ *   hover: each becomes focusable, and Material shows its tooltip;
+ * - on phones, the open side menu keeps the keyboard's focus: Tab from its
+ *   last link goes back to its first (Shift+Tab the other way), Escape closes
+ *   it and gives the focus back to the menu button;
+ * - the timeline page gets its filters' script (kb-timeline.js), no other page.
+ * Every word comes from the page (the theme's labels, data-kb-* attributes
+ * rendered from data/labels.yml): none is written here, so that a missing one
+ * shows as a nameless button (which the tests catch), never as English on the
+ * French site.
  * Without this script, the labels stay and work with a mouse or a finger.
  */
 (function () {
   "use strict";
+  var here = document.currentScript ? document.currentScript.src : null;
+  var phone = window.matchMedia("(max-width: 76.234375em)");
 
   /* A real button in place of one of the header's labels: the keyboard reaches
      it, Enter and Space press it, and it says whether its panel is open. */
@@ -19,7 +29,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-header__button md-icon kb-button--" + modifier;
-    button.setAttribute("aria-label", name);
+    if (name) button.setAttribute("aria-label", name);
     button.setAttribute("aria-expanded", String(toggle.checked));
     button.innerHTML = label.innerHTML; /* the theme's icon */
     label.parentNode.insertBefore(button, label);
@@ -37,7 +47,7 @@
     var side = document.querySelector(".md-sidebar--primary");
     var nav = document.querySelector("nav.md-nav--primary");
     if (!toggle || !label || !side) return;
-    var button = double(label, toggle, nav ? nav.getAttribute("aria-label") : "Menu", "drawer");
+    var button = double(label, toggle, nav && nav.getAttribute("aria-label"), "drawer");
     toggle.addEventListener("change", function () {
       if (toggle.checked && document.activeElement === button) {
         /* once the slide has made it visible */
@@ -59,6 +69,26 @@
         button.focus();
       }
     }, true);
+    /* On phones the open menu covers the page: Tab goes round inside it */
+    window.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab" || !toggle.checked || !phone.matches) return;
+      var targets = Array.prototype.filter.call(
+        side.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
+        function (el) {
+          return el.tabIndex >= 0 && !el.disabled && el.checkVisibility({ visibilityProperty: true });
+        }
+      );
+      if (!targets.length) return;
+      var first = targets[0], last = targets[targets.length - 1];
+      var inside = side.contains(document.activeElement);
+      if (event.shiftKey && (!inside || document.activeElement === first)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+        event.preventDefault();
+        first.focus();
+      }
+    }, true);
   }
 
   /* The side menu on phones shows one level at a time: the keyboard reaches
@@ -67,7 +97,6 @@
   function menuLevels() {
     var side = document.querySelector(".md-sidebar--primary");
     if (!side) return;
-    var phone = window.matchMedia("(max-width: 76.234375em)");
     var labels = side.querySelectorAll('label.md-nav__title[for^="__nav"], label.md-nav__link[for^="__nav"]');
     function reachable() {
       labels.forEach(function (label) {
@@ -107,7 +136,7 @@
     var label = document.querySelector('.md-header label[for="__search"]');
     var input = document.querySelector(".md-search__input");
     if (!toggle || !label) return;
-    double(label, toggle, input ? input.getAttribute("aria-label") : "Search", "search");
+    double(label, toggle, input && input.getAttribute("aria-label"), "search");
   }
 
   function switcher() {
@@ -136,12 +165,21 @@
     });
   }
 
+  /* The timeline's filters need a script of their own: loaded where they are */
+  function timeline() {
+    if (!here || !document.querySelector(".kb-timeline")) return;
+    var script = document.createElement("script");
+    script.src = new URL("kb-timeline.js", here).href;
+    document.head.appendChild(script);
+  }
+
   function start() {
     drawer();
     menuLevels();
     search();
     switcher();
     abbreviations();
+    timeline();
   }
 
   if (document.readyState === "loading") {
