@@ -23,10 +23,16 @@ partners:
     members: 40
 """
 
+def described(fr: str, en: str) -> dict:
+    return {"fr": fr, "en": en}
+
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "partners.schema.json",
     "title": "Partner organisations",
+    # the readers' description of the file and of each CSV column, in every language (open-data page)
+    "x-description": {"fr": "Les organisations partenaires.", "en": "The partner organisations."},
     "type": "object",
     "properties": {
         "partners": {
@@ -36,11 +42,14 @@ SCHEMA = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "id": {"$ref": "common.schema.json#/$defs/id"},
-                    "name": {"$ref": "common.schema.json#/$defs/text"},
-                    "summary": {"$ref": "common.schema.json#/$defs/text"},
-                    "country": {"type": "string", "x-country": True},
-                    "members": {"type": "integer", "minimum": 0},
+                    "id": {"$ref": "common.schema.json#/$defs/id", "x-description": described("Identifiant", "Id")},
+                    "name": {"$ref": "common.schema.json#/$defs/text", "x-description": described("Nom", "Name")},
+                    "summary": {
+                        "$ref": "common.schema.json#/$defs/text",
+                        "x-description": described("Résumé", "Summary"),
+                    },
+                    "country": {"type": "string", "x-country": True, "x-description": described("Pays", "Country")},
+                    "members": {"type": "integer", "minimum": 0, "x-description": described("Membres", "Members")},
                 },
                 "required": ["id", "name", "summary", "country", "members"],
                 "additionalProperties": False,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render, templates, translations, typography
+from . import datapackage, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .languages import project
 from .pagefile import read_page
@@ -155,7 +155,9 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
     ]
     if data is not None:
         for s in translations.data_statuses(data, root):
-            if s.state == "missing":
+            if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
+                message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{translations.SOURCE}\"`"
+            elif s.state == "missing":
                 message = f"no English text yet: add `{s.lang}: \"…\"` beside `fr:`"
             elif s.before is None:
                 message = (
@@ -198,6 +200,8 @@ def _key_line(path: Path) -> int:
 # with the build: a check the build runs (a typography check, say) is listed here once, by name.
 MORE_CHECKS: list[tuple[str, Callable]] = [
     ("typography", lambda root, data: typography.check_tree(root)),  # also run by tests/test_typography.py
+    # every published CSV column described in every language (x-description in data/schemas/)
+    ("descriptions", lambda root, data: datapackage.description_problems(root, data)),
 ]
 
 

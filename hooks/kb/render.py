@@ -2,14 +2,12 @@
 
 Every piece of HTML comes from a template in `templates/` (see `templates.py`),
 rendered with autoescaping on. The directives a page may use are listed by
-`registry()`: three built in here (`chart`, `datasets`, `translation-status`)
-and those the kinds of data declare in `data/kinds.yml`.
+`registry()`: four built in (`chart` and `translation-status` here, `datasets` and
+`datapackage` in `datapackage.py`) and those the kinds of data declare in `data/kinds.yml`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from functools import partial
 
 from . import charts, export, kinds
@@ -17,12 +15,12 @@ from .data import records_key
 from .directives import Context, DirectiveError, Renderer
 from .problems import Problem
 from .templates import render
-from .translations import data_statuses, page_statuses, page_url
+from .translations import counts, data_statuses, page_statuses, page_url
 
 
 def registry(data) -> dict[str, Renderer]:
     """Every directive, by name: the built-in ones, then those the kinds of data declare."""
-    from .datapackage import datapackage
+    from .datapackage import datapackage, datasets
 
     out: dict[str, Renderer] = {
         "chart": chart,
@@ -88,45 +86,25 @@ def chart(ctx: Context, args: list[str]) -> str:
     )
 
 
-def datasets(ctx: Context, args: list[str]) -> str:
-    """Every published data file: what it holds, how many records, its fields, CSV and JSON links."""
-    _no_args(args)
-    found = []
-    for kind in kinds.published(ctx.data):
-        content = ctx.data[kind.name]
-        schema_file = ctx.project / "data" / "schemas" / f"{kind.name}.schema.json"
-        schema = json.loads(schema_file.read_text(encoding="utf-8"))
-        columns: list[str] = []
-        for row in export.rows(ctx.data, kind.name, ctx.langs):
-            columns += [c for c in row if c not in columns and not _numbered(c)]
-        found.append(
-            {
-                "name": kind.name,
-                "title": kind.title,
-                "count": len(content[records_key(content)]),
-                "description": schema.get("title", ""),
-                "columns": columns,
-            }
-        )
-    return render(ctx.templates, "directives/datasets.md", ctx, datasets=found)
-
-
-def _numbered(column: str) -> bool:
-    """Columns of the 2nd, 3rd… item of a nested list repeat the 1st: list only the 1st."""
-    return bool(re.search(r"\.([2-9]|[1-9][0-9]+)(\.|_|$)", column))
-
-
 def translation_status(ctx: Context, args: list[str]) -> str:
     """What is not translated yet: pages and data fields (the same report as `make translations`)."""
     _no_args(args)
     pages = page_statuses(ctx.project / "content")
-    fields = data_statuses(ctx.data)
+    texts = data_statuses(ctx.data, ctx.project, translated=True)
+    fields = [s for s in texts if s.state != "translated"]
     # links to sections of other pages are to their published addresses (a page missing in a
     # language is served there from its original): from this page's own address to the site's root
     rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
     up = "../" * page_url(rel, ctx.lang).count("/")
     return render(
-        ctx.templates, "directives/translation-status.md", ctx, pages=pages, fields=fields, up=up, page_url=page_url
+        ctx.templates,
+        "directives/translation-status.md",
+        ctx,
+        pages=pages,
+        fields=fields,
+        counts=counts(pages + texts),
+        up=up,
+        page_url=page_url,
     )
 
 

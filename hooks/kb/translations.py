@@ -25,6 +25,12 @@ it in `translations/<lang>/data/<name>.yml` when the translation was marked
 done (``make translations-done DATA=data/<name>.yml``), or when none was
 recorded. Records are named by their `id`, so that reordering a list changes
 nothing.
+
+The readers' descriptions of the open data (`x-description` in
+`data/schemas/*.schema.json`) are data texts too, recorded in
+`translations/<lang>/data/schemas/<name>.schema.yml`. `counts` gives the
+numbers of the report's last line and of the translation-status page: pages
+and data texts, each translated, outdated or missing.
 """
 
 from __future__ import annotations
@@ -331,8 +337,11 @@ def record_key(data, path) -> str:
 
 
 def data_record_path(root: Path, file: str, lang: str) -> Path:
-    """Where the French texts that the `lang` texts of data file `file` ("data/x.yml") translate are kept."""
-    return root / STORE / lang / "data" / Path(file).name
+    """Where the French texts that the `lang` texts of data file `file` translate are kept:
+    `data/x.yml` -> `translations/<lang>/data/x.yml`, `data/schemas/x.schema.json` ->
+    `translations/<lang>/data/schemas/x.schema.yml`."""
+    rel = Path(file).relative_to("data") if Path(file).parts[:1] == ("data",) else Path(Path(file).name)
+    return root / STORE / lang / "data" / rel.with_suffix(".yml")
 
 
 def read_data_record(root: Path, file: str, lang: str) -> dict[str, str]:
@@ -342,15 +351,42 @@ def read_data_record(root: Path, file: str, lang: str) -> dict[str, str]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {}
 
 
-def data_statuses(data, root: Path | None = None) -> list[Status]:
-    """Every bilingual data field whose translation is missing or outdated."""
+DESCRIPTION = "x-description"  # the readers' description of a data file or a CSV column in its schema
+
+
+def text_fields(doc) -> list:
+    """(path, {lang: text}) of every text of a data file in the site's languages; of a schema
+    (`data/schemas/*.schema.json`), its readers' descriptions (`x-description`), shown on the
+    open-data page and in the data package."""
+    fields: list = []
+    _walk_text_fields(doc.data, (), fields)
+    if doc.file.endswith(".json"):
+        fields = [(path, value) for path, value in fields if path and path[-1] == DESCRIPTION]
+    return fields
+
+
+def schema_docs(root: Path) -> list:
+    """The JSON Schemas of the data files, read with the line of every value (JSON is YAML)."""
+    from .yamlfile import load_yaml
+
+    docs = []
+    for path in sorted((root / "data" / "schemas").glob("*.schema.json")):
+        doc, _ = load_yaml(path, path.relative_to(root).as_posix())
+        if doc is not None:  # a schema JSON cannot read fails the data's loading
+            docs.append(doc)
+    return docs
+
+
+def data_statuses(data, root: Path | None = None, translated: bool = False) -> list[Status]:
+    """Every text of the data shown to readers whose translation is missing or outdated (and, with
+    `translated`, those translated): bilingual fields of the data files and the descriptions of the
+    schemas (`x-description`)."""
     from .problems import field_path
 
     root = root or ROOT
     out = []
-    for doc in data.files.values():
-        fields: list = []
-        _walk_text_fields(doc.data, (), fields)
+    for doc in [*data.files.values(), *schema_docs(root)]:
+        fields = text_fields(doc)
         records = {lang: read_data_record(root, doc.file, lang) for lang in TARGETS} if fields else {}
         for path, value in fields:
             for lang in TARGETS:
@@ -359,12 +395,26 @@ def data_statuses(data, root: Path | None = None) -> list[Status]:
                     out.append(Status("data", *where, "missing", field_path(path), doc.line_of(path)))
                     continue
                 before = records[lang].get(record_key(doc.data, path))
+                line = doc.line_of((*path, lang))
                 if before != value[SOURCE]:
-                    line = doc.line_of((*path, lang))
                     out.append(
                         Status("data", *where, "outdated", field_path(path), line, before=before, now=value[SOURCE])
                     )
+                elif translated:
+                    out.append(Status("data", *where, "translated", field_path(path), line))
     return out
+
+
+STATES = ("translated", "outdated", "missing")
+
+
+def counts(statuses: list[Status]) -> dict[str, dict[str, int]]:
+    """How many pages and data texts are translated, outdated, missing: {"page": {...}, "data": {...}}.
+    The status page and `make translations` print these same numbers."""
+    return {
+        kind: {state: sum(1 for s in statuses if s.kind == kind and s.state == state) for state in STATES}
+        for kind in ("page", "data")
+    }
 
 
 def describe(status: Status) -> list[str]:
@@ -445,8 +495,7 @@ def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
     doc, problems = load_yaml(path, file)
     if problems or doc is None:
         raise KbError(problems)
-    fields: list = []
-    _walk_text_fields(doc.data, (), fields)
+    fields = text_fields(doc)
     record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
     target = data_record_path(root, file, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -463,12 +512,11 @@ def report_lines(statuses: list[Status], show_all: bool = False) -> list[str]:
         where = f"content/{s.lang}/{s.path}" if s.kind == "page" else f"{s.path}:{s.line}: {s.field}"
         out.append(f"{s.state:<10} {s.lang}  {where}")
         out += describe(s)
-    pages = [s for s in statuses if s.kind == "page"]
-    counts = {state: sum(1 for s in pages if s.state == state) for state in ("translated", "outdated", "missing")}
-    data = {state: sum(1 for s in statuses if s.kind == "data" and s.state == state) for state in ("outdated", "missing")}
+    found = counts(statuses)
+    pages, data = found["page"], found["data"]
     out.append(
-        f"pages: {counts['translated']} translated, {counts['outdated']} outdated, {counts['missing']} missing; "
-        f"data fields: {data['missing']} missing a translation, {data['outdated']} outdated"
+        f"pages: {pages['translated']} translated, {pages['outdated']} outdated, {pages['missing']} missing; "
+        f"data texts: {data['translated']} translated, {data['outdated']} outdated, {data['missing']} missing"
     )
     return out
 
@@ -491,7 +539,7 @@ def main(argv=None) -> int:
             if not f.exists():
                 print(f"{f}: no such file", file=sys.stderr)
                 return 2
-            if f.suffix in (".yml", ".yaml"):
+            if f.suffix in (".yml", ".yaml", ".json"):  # a data file, or a schema's descriptions
                 try:
                     count = mark_data_done(f, root)
                 except KbError as exc:
@@ -509,7 +557,7 @@ def main(argv=None) -> int:
     except KbError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    statuses = page_statuses(content) + data_statuses(data, root)
+    statuses = page_statuses(content) + data_statuses(data, root, translated=True)
     print("\n".join(report_lines(statuses, args.all)))
     pending = [s for s in statuses if s.state != "translated"]
     return 1 if args.strict and pending else 0
