@@ -141,9 +141,9 @@ def test_deep_nesting_and_huge_files_are_refused(tmp_path):
         "data/deep.yml:1: the data is nested more than 20 levels deep here"
     ]
     huge = tmp_path / "huge.yml"
-    huge.write_text("a: '" + "x" * 2_100_000 + "'\n", encoding="utf-8")
+    huge.write_text("a: '" + "x" * 20_100_000 + "'\n", encoding="utf-8")
     assert [str(p) for p in load_yaml(huge, "data/huge.yml")[1]] == [
-        "data/huge.yml: the file is 2100 kB; data files are limited to 2,000 kB"
+        "data/huge.yml: the file is 20100 kB; data files are limited to 20,000 kB"
     ]
 
 
