@@ -66,9 +66,11 @@ def variants(ctx: Context) -> tuple[list[dict], list[dict]]:
         source = ctx.templates.loader.get_source(ctx.templates, VARIANTS)[0]
         declared = json.loads(source)
         layouts, schemes = declared["layouts"], declared["schemes"]
-        assert layouts and schemes and all("name" in x for x in layouts + schemes)
-        assert all("media" in x for x in layouts[:-1])
-    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+        if not (layouts and schemes and all("name" in x for x in layouts + schemes)):
+            raise ValueError("a layout or a scheme without a name, or none")
+        if not all("media" in x for x in layouts[:-1]):  # narrowest first: the browser takes the first match
+            raise ValueError("a layout but the last without its media query")
+    except (ValueError, KeyError, TypeError) as exc:
         raise DirectiveError(
             f"templates/{VARIANTS} must list layouts (name, width, font_size, media but for the last) "
             f"and schemes (name and colours): {exc}"
