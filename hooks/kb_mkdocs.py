@@ -272,8 +272,8 @@ def on_files(files, config):
     for path, content in State.shared_files.items():
         files.append(File.generated(config, path, content=content))
     for chart in made:
-        svg = charts.svg(chart, lang, ROOT / ".cache" / "charts")
-        files.append(File.generated(config, charts.chart_path(chart.name, lang), content=svg))
+        for path, svg in charts.files(chart, lang, ROOT / ".cache" / "charts").items():
+            files.append(File.generated(config, path, content=svg))
     if FREEZE:
         _freeze_files(files)
     if preview.current.urls is not None:

@@ -90,7 +90,7 @@ def test_charts_have_caption_text_alternative_and_table(site):
         assert figure is not None
         img = figure.find("img")
         assert img["src"].endswith(f"results-2017.{lang}.svg")
-        assert len(img["alt"]) > 80, "the text alternative should carry the numbers"
+        assert 40 < len(img["alt"]) < 400, "the text alternative says what the chart shows, in a sentence or two"
         assert figure.find("figcaption").get_text(strip=True)
         assert figure.find_next("table") is not None
         svg = (site / "assets" / "charts" / f"results-2017.{lang}.svg").read_text(encoding="utf-8")

@@ -69,20 +69,27 @@ def _declared(declared: kinds.DirectiveDecl, kind: kinds.Kind, ctx: Context, arg
 
 
 def chart(ctx: Context, args: list[str]) -> str:
-    """<!-- kb:chart c189-by-year -->: the chart, its caption, a text alternative and its data table."""
+    """<!-- kb:chart c189-by-year -->: the chart, its caption, a text alternative and its data table;
+    `<!-- kb:chart c189-by-year no-table -->` when the directive that follows prints the same data."""
     known = kinds.charts(ctx.data)
-    if len(args) != 1 or args[0] not in known:
-        raise DirectiveError(f"needs the name of one chart: one of {', '.join(sorted(known))}")
+    if not args or args[0] not in known or args[1:] not in ([], ["no-table"]):
+        raise DirectiveError(
+            f"needs the name of one chart: one of {', '.join(sorted(known))} (then no-table, or nothing)"
+        )
     made = charts.make(ctx, known[args[0]])
+    # raw HTML, which MkDocs does not rewrite: the images' addresses from the page's own address
+    rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
+    up = "../" * page_url(rel, ctx.lang).count("/")
     return render(
         ctx.templates,
         "parts/chart.md",
         ctx,
-        src=ctx.root + charts.chart_path(made.name, ctx.lang),
+        pictures=charts.picture(made, ctx.lang, up, ctx.project / ".cache" / "charts"),
         alt=made.alt,
         caption=made.spec["description"],
         headers=made.headers,
         rows=made.rows,
+        table=args[1:] != ["no-table"],
     )
 
 
