@@ -578,9 +578,10 @@ def on_post_build(config):
         return  # the preview's first pass: its second pass reports every problem
     if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
-    if i18n.is_nested_build(config) or _only_lang():
-        # a nested language build: the plugin has not finished yet; or one
-        # language of the parallel build, which indexes the merged site
+    if preview.current.urls is not None or (i18n.is_nested_build(config) and not ONLY_LANG):
+        # the preview's first pass (its second indexes); or a nested language build:
+        # the plugin has not finished yet. One language of `make build` indexes its
+        # own pages (kb/parallel.py merges the indexes).
         return
     try:
         counts = search.index(Path(config.site_dir))

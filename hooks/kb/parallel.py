@@ -4,9 +4,10 @@ mkdocs-static-i18n builds the languages one after the other in one process,
 so a bilingual build uses one core. `python -m kb.parallel SITE_DIR` starts
 one `mkdocs build --strict` per language (KB_ONLY_LANG tells the hooks which
 one), each into its own folder, and merges them: the default language's
-output, plus each other language's folder, charts and sitemap entries; then
-indexes the merged site for search once (every language's index). The result
-is the same site as the sequential build (tested).
+output, plus each other language's folder, charts, sitemap entries and search index (each
+process indexes its own language with Pagefind when its build ends, while the
+other may still be building). The result is the same site as the sequential
+build (tested).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
             shutil.copy2(chart, site / "assets" / "charts" / chart.name)
         extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8"))
         sitemap = sitemap.replace("</urlset>", extra + "</urlset>")
+        search.merge(out, site)  # each process indexed its own language
     (site / "sitemap.xml").write_text(sitemap, encoding="utf-8")
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
 
@@ -107,12 +109,11 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -
         if failed:
             print(report(failed), file=sys.stderr)
             return 1
-        merge(outputs, default, site)
-    try:
-        search.index(site)
-    except search.SearchError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+        try:
+            merge(outputs, default, site)
+        except search.SearchError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     return 0
 
 

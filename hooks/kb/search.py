@@ -70,10 +70,31 @@ def index(site: Path) -> dict[str, int]:
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SearchError(f"Pagefind could not index {site}:\n{result.stdout}{result.stderr}")
+    return _write_entry(bundle, json.loads((bundle / ENTRY).read_text(encoding="utf-8")))
+
+
+ENTRY = "pagefind-entry.json"
+
+
+def _write_entry(bundle: Path, entry: dict) -> dict[str, int]:
     # Pagefind lists the languages in no fixed order: sort them, so that the same
     # site gives the same file (the parallel build is compared with the sequential one)
-    path = bundle / "pagefind-entry.json"
-    entry = json.loads(path.read_text(encoding="utf-8"))
     entry["languages"] = dict(sorted(entry["languages"].items()))
-    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (bundle / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return {lang: info["page_count"] for lang, info in entry["languages"].items()}
+
+
+def merge(source: Path, site: Path) -> None:
+    """Add the index of another language's build (its site folder `source`) to `site`'s.
+
+    Each language's files in Pagefind's bundle are named by language and content
+    (`pagefind.fr_<hash>.pf_meta`, `index/fr_….pf_index`…); the entry file lists the
+    languages. `make build` indexes each language in its own process, then merges."""
+    bundle, other = site / "pagefind", source / "pagefind"
+    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+    added = json.loads((other / ENTRY).read_text(encoding="utf-8"))
+    if added.get("version") != entry.get("version"):
+        raise SearchError(f"two Pagefind versions in one build: {entry.get('version')} and {added.get('version')}")
+    shutil.copytree(other, bundle, dirs_exist_ok=True, ignore=shutil.ignore_patterns(ENTRY))
+    entry["languages"].update(added["languages"])
+    _write_entry(bundle, entry)
