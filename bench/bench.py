@@ -527,8 +527,10 @@ def main() -> int:
         # ratios within each round (the three builds ran one after the other), then their median:
         # the machine's load drifts between rounds more than within one
         rounds = list(zip(ours, baseline, parallel, strict=True))
-        report["parallel_ratio"] = round(statistics.median(p[0] / b[0] for _, b, p in rounds), 3)
-        report["hooks_share"] = round(statistics.median(1 - b[0] / o[0] for o, b, _ in rounds), 3)
+        report["parallel_ratios"] = [round(p[0] / b[0], 3) for _, b, p in rounds]
+        report["hooks_shares"] = [round(1 - b[0] / o[0], 3) for o, b, _ in rounds]
+        report["parallel_ratio"] = round(statistics.median(report["parallel_ratios"]), 3)
+        report["hooks_share"] = round(statistics.median(report["hooks_shares"]), 3)
         # the preview: ours after a page edit and a data edit, and stock `mkdocs serve` on the same content
         report["preview"] = {
             "page": preview_times(project, max(args.runs, 5), "page"),
@@ -585,8 +587,10 @@ def main() -> int:
         f"{report['stock_build']['seconds']:.2f} | {report['stock_build']['samples']} |",
         "",
         f"HTML pages built: {report['build']['html_pages']} (ours), {report['stock_build']['html_pages']} (stock). "
-        f"One process per language / stock sequential build: {report['parallel_ratio']:.2f}. "
-        f"Share of our hooks (1 - stock / ours, both sequential): {report['hooks_share'] * 100:.1f} %. "
+        f"One process per language / stock sequential build: {report['parallel_ratio']:.2f} "
+        f"(rounds: {report['parallel_ratios']}). "
+        f"Share of our hooks (1 - stock / ours, both sequential): {report['hooks_share'] * 100:.1f} % "
+        f"(rounds: {report['hooks_shares']}). "
         "(Both ratios are medians of the ratios within each round.) "
         f"Peak memory of the build: {report['build']['peak_memory_mib']} MiB.",
         "",
