@@ -26,12 +26,21 @@ def write_file(root: Path, src_uri: str, content: str | bytes) -> None:
         target.write_bytes(content)
 
 
+def _plain(value):
+    """Titles may be Markup (escaped text for templates): YAML writes plain strings only."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
+
+
 def write_page(root: Path, src_uri: str, meta: dict, markdown: str) -> None:
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
+    front = yaml.safe_dump(_plain(meta), allow_unicode=True, sort_keys=False) if meta else ""
     write_file(root, src_uri, (f"---\n{front}---\n\n" if front else "") + markdown)
 
 
 def write_nav(root: Path, nav: list) -> None:
     """nav: mkdocs.yml's `nav` form (paths relative to a language folder)."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nav.yml").write_text(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (root / "nav.yml").write_text(yaml.safe_dump({"nav": _plain(nav)}, allow_unicode=True, sort_keys=False), encoding="utf-8")
