@@ -84,14 +84,16 @@ class PreviewServer(livereload.LiveReloadServer):
         self._watched_paths[path] = 1
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = self._on_change
-        watched = path if Path(path).is_dir() else str(Path(path).parent)
-        self._watch_refs[path] = self.observer.schedule(handler, watched, recursive=recursive)
+        if Path(path).is_dir():
+            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        else:  # a file (mkdocs.yml): its folder, not what is below it
+            self._watch_refs[path] = self.observer.schedule(handler, str(Path(path).parent), recursive=False)
 
     def _on_change(self, event) -> None:
         if event.is_directory or event.event_type in ("opened", "closed", "closed_no_write"):
             return
         paths = {event.src_path, getattr(event, "dest_path", "") or ""} - {""}
-        if not any(self._is_watched(p) for p in paths):
+        if not any(self._is_watched(p) and not _scratch(p) for p in paths):
             return
         with self._rebuild_cond:
             self.changed |= paths
@@ -239,6 +241,12 @@ class PreviewServer(livereload.LiveReloadServer):
                 continue
             self.swap(target, viewed)
             log.info("Whole site rebuilt in %.2f s", time.perf_counter() - started)
+
+
+def _scratch(path: str) -> bool:
+    """Files that are no one's edit: Python's compiled modules, editors' backup and swap files."""
+    name = Path(path).name
+    return "__pycache__" in Path(path).parts or name.endswith(("~", ".swp", ".swx")) or name.startswith(".#")
 
 
 def _read(site: Path, url: str) -> bytes | None:
