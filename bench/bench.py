@@ -94,14 +94,17 @@ def git_snapshot(project: Path) -> None:
 def stock_project(project: Path, frozen: Path, target: Path) -> Path:
     """The same content for MkDocs, Material and mkdocs-static-i18n alone: every page's final
     Markdown, every generated file and the full navigation (written by a build with
-    KB_BENCH_FREEZE, hooks/kb/freeze.py), and mkdocs.yml without our hooks, with Material's
-    search plugin (a stock site's search; ours is Pagefind's, indexed in our build's time)."""
+    KB_BENCH_FREEZE, hooks/kb/freeze.py), and mkdocs.yml without our hooks and our theme
+    overrides, with Material's search plugin (a stock site's search; ours is Pagefind's,
+    indexed in our build's time)."""
     shutil.copytree(project, target, ignore=shutil.ignore_patterns(".git", ".cache", "__pycache__"))
     shutil.copytree(frozen / "content", target / "content", dirs_exist_ok=True)
     config = (target / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^hooks:\n(  - .*\n)+", "", config, flags=re.MULTILINE)
     # a stock site searches with Material's search plugin (ours indexes with Pagefind)
     config = config.replace("\nplugins:\n", "\nplugins:\n  - search\n", 1)
+    # and has Material's own templates: ours call what our hooks define (the labels' words)
+    config = re.sub(r"^  custom_dir: overrides\n", "", config, flags=re.MULTILINE)
     config = config[: config.index("\nnav:\n") + 1] + (frozen / "nav.yml").read_text(encoding="utf-8")
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
     git_snapshot(target)
