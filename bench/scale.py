@@ -170,7 +170,7 @@ def main() -> int:
         "",
         f"navigation.prune: {'on' if args.prune else 'off'}. One run of each build, not strict.",
         "",
-        "| factor | pages built | ours, sequential, empty caches (s) | s per page | one process per language (s) | "
+        "| factor | pages built | ours, sequential, empty caches (s) | s per page | `make build` (s) | "
         "stock sequential (s) | parallel / stock | page edit shown in the preview (s) | peak memory | "
         "content page HTML raw | gzip |",
         "|---|---|---|---|---|---|---|---|---|---|---|",

@@ -17,7 +17,7 @@ def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch)
     monkeypatch.setenv("SITE_URL", SITE_URL)
     monkeypatch.setenv("REPO_URL", REPO_URL)
     out = tmp_path / "parallel"
-    assert parallel.build(out, ROOT / "mkdocs.yml") == 0
+    assert parallel.build(out, ROOT / "mkdocs.yml", processes=2) == 0  # one process per language
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert files == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     different = [

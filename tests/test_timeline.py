@@ -14,7 +14,6 @@ read back from the page.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

@@ -8,6 +8,12 @@ output, plus each other language's folder, charts, sitemap entries and search in
 process indexes its own language with Pagefind when its build ends, while the
 other may still be building). The result is the same site as the sequential
 build (tested).
+
+Each process pays the start-up (Python, imports, configuration) again, so
+a small site builds faster in one process, both languages one after the
+other: below PARALLEL_FROM pages (both languages) `make build` runs the
+plugin's own sequential build (measured: docs/performance.md).
+`python -m kb.parallel SITE_DIR [--processes N]` forces one way.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import yaml
 from kb import engine, search
 
 ROOT = Path(__file__).resolve().parents[2]
+# pages (every language) from which one process per language is faster than one process
+PARALLEL_FROM = 200
 
 
 def languages(config: Path) -> tuple[str, list[str]]:
@@ -84,8 +92,34 @@ def report(failed: dict[str, str]) -> str:
     return "\n".join([*unexplained, *([head] if lines else []), *(f"  - {line}" for line in lines)])
 
 
-def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -> int:
+def page_count(project: Path) -> int:
+    """About how many pages a build makes: the Markdown pages of every language folder and,
+    in every language, one per record of each kind that has its own pages (data/kinds.yml)."""
+    default, others = languages(project / "mkdocs.yml")
+    count = sum(1 for lang in (default, *others) for _ in (project / "content" / lang).rglob("*.md"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    kinds = yaml.load((project / "data" / "kinds.yml").read_text(encoding="utf-8"), Loader=loader) or {}
+    for kind in kinds.get("kinds", []):
+        path = project / "data" / f"{kind.get('name')}.yml"
+        if kind.get("pages") and path.exists():
+            content = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+            lists = [v for v in content.values() if isinstance(v, list)]
+            count += len(lists[0]) * (1 + len(others)) if lists else 0
+    return count
+
+
+def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, processes: int | None = None) -> int:
     default, others = languages(config)
+    if processes is None:
+        processes = 1 if page_count(config.parent) < PARALLEL_FROM else 1 + len(others)
+    if processes == 1:
+        # the plugin's own build, both languages in this one process (it indexes the site itself)
+        cmd = [*engine.command(), "build", "--clean", "-f", str(config), "-d", str(site)]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        code = subprocess.run([*cmd, "--strict"] if strict else cmd, cwd=config.parent, env=env).returncode
+        if code != 0:
+            shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
+        return code
     with tempfile.TemporaryDirectory() as tmp:
         outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -118,4 +152,10 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True) -
 
 
 if __name__ == "__main__":
-    sys.exit(build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "site"))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", default=str(ROOT / "site"))
+    parser.add_argument("--processes", type=int, help="1: one process; otherwise one per language (default: by size)")
+    args = parser.parse_args()
+    sys.exit(build(Path(args.site), processes=args.processes))
