@@ -19,6 +19,7 @@ plugin's own sequential build (measured: docs/performance.md).
 from __future__ import annotations
 
 import gzip
+import importlib
 import os
 import re
 import shutil
@@ -108,15 +109,34 @@ def page_count(project: Path) -> int:
     return count
 
 
+def _build_here(site: Path, config: Path, strict: bool) -> int:
+    """The plugin's own build, both languages one after the other, in this process (no second
+    Python start-up); it indexes the site for search itself."""
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    cli = importlib.import_module(f"{engine.name()}.__main__").cli
+    args = ["build", "--clean", "-f", str(config), "-d", str(site), *(["--strict"] if strict else [])]
+    here = Path.cwd()
+    os.chdir(config.parent)
+    try:
+        cli.main(args, prog_name=engine.name(), standalone_mode=False)
+    except SystemExit as exc:  # MkDocs' Abort: the problems are printed
+        return exc.code if isinstance(exc.code, int) and exc.code else 1
+    except Exception as exc:
+        if not hasattr(exc, "show"):
+            raise  # not an editor's mistake: the traceback says where
+        exc.show()  # a command-line error, printed as MkDocs prints it
+        return 1
+    finally:
+        os.chdir(here)
+    return 0
+
+
 def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, processes: int | None = None) -> int:
     default, others = languages(config)
     if processes is None:
         processes = 1 if page_count(config.parent) < PARALLEL_FROM else 1 + len(others)
     if processes == 1:
-        # the plugin's own build, both languages in this one process (it indexes the site itself)
-        cmd = [*engine.command(), "build", "--clean", "-f", str(config), "-d", str(site)]
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        code = subprocess.run([*cmd, "--strict"] if strict else cmd, cwd=config.parent, env=env).returncode
+        code = _build_here(site, config, strict)
         if code != 0:
             shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
         return code
