@@ -258,3 +258,14 @@ def test_index_chunks_stay_small(site):
     chunks = list((site / "pagefind" / "index").glob("*.pf_index"))
     assert len(chunks) >= 8
     assert max(c.stat().st_size for c in chunks) < 20_000, sorted(c.stat().st_size for c in chunks)[-3:]
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "La recherche n’a pas pu se charger"), ("en", "The search could not load")])
+def test_a_search_that_cannot_load_says_so_in_the_pages_language(page, base_url, lang, words):
+    # offline, say: the browser's own error message would be in the browser's language
+    page.route("**/pagefind/**", lambda route: route.abort())
+    open_search(page, base_url, lang)
+    page.locator(BOX).fill("genre" if lang == "fr" else "gender")
+    meta = page.locator(".md-search-result__meta")
+    meta.filter(has_text=words).wait_for()
+    assert "Failed" not in meta.inner_text() and "fetch" not in meta.inner_text()

@@ -198,9 +198,10 @@
         say(count(current.length));
         list.setAttribute("aria-busy", "false");
       });
-    }).catch(function (error) {
+    }).catch(function () {
+      // the browser's own message would be in its language, not the page's
       if (mine !== generation) return;
-      say(String(error && error.message || error));
+      say(text.kbFailed);
       list.setAttribute("aria-busy", "false");
     });
   }
