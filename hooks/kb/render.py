@@ -78,8 +78,7 @@ def chart(ctx: Context, args: list[str]) -> str:
         )
     made = charts.make(ctx, known[args[0]])
     # raw HTML, which MkDocs does not rewrite: the images' addresses from the page's own address
-    rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
-    up = "../" * page_url(rel, ctx.lang).count("/")
+    up = _to_root(ctx)
     return render(
         ctx.templates,
         "parts/chart.md",
@@ -93,6 +92,12 @@ def chart(ctx: Context, args: list[str]) -> str:
     )
 
 
+def _to_root(ctx: Context) -> str:
+    """The relative address from the page being rendered to the site's root ("../../")."""
+    rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
+    return "../" * page_url(rel, ctx.lang).count("/")
+
+
 def translation_status(ctx: Context, args: list[str]) -> str:
     """What is not translated yet: pages and data fields (the same report as `make translations`)."""
     _no_args(args)
@@ -101,8 +106,7 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     fields = [s for s in texts if s.state != "translated"]
     # links to sections of other pages are to their published addresses (a page missing in a
     # language is served there from its original): from this page's own address to the site's root
-    rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
-    up = "../" * page_url(rel, ctx.lang).count("/")
+    up = _to_root(ctx)
     return render(
         ctx.templates,
         "directives/translation-status.md",
