@@ -11,9 +11,14 @@
   var id = script.dataset.id;
   var request, timeout;
 
+  // One request at a time per page: a browser opens at most six connections to a host,
+  // so every poll left running would take one from the pages the editor opens next.
   function poll() {
+    stop();
     request = new XMLHttpRequest();
     request.onloadend = function () {
+      if (this !== request) return; // stopped: its follower, if any, is already running
+      request = undefined;
       if (parseFloat(this.responseText) > epoch) {
         location.reload();
       } else {
@@ -25,9 +30,11 @@
   }
 
   function stop() {
-    if (request) request.abort();
+    var running = request;
+    request = undefined;
+    if (running) running.abort();
     if (timeout) clearTimeout(timeout);
-    request = timeout = undefined;
+    timeout = undefined;
   }
 
   window.addEventListener("load", function () {

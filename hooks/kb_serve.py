@@ -215,32 +215,38 @@ class PreviewServer(livereload.LiveReloadServer):
                 cancel = threading.Event()
                 self.pass_ = preview.Pass(cancel=cancel)
             log.info("Changed: %s", ", ".join(_relative(p) for p in changed[:5]) + (" …" if len(changed) > 5 else ""))
-            viewed = self.viewed()
+            superseded = False
             try:
-                if viewed:
-                    started = time.perf_counter()
-                    self.build_open_pages(viewed, cancel)
-                    log.info(
-                        "Open pages rebuilt in %.2f s: %s", time.perf_counter() - started, ", ".join(sorted(viewed))
-                    )
+                self._rebuild(cancel)
             except preview.Superseded:
-                continue
-            except Exception:
-                # the whole build below says what is wrong
-                log.debug("the first pass failed:\n%s", traceback.format_exc())
-            self.publish()
-            try:
-                started = time.perf_counter()
-                target = self.build_site(cancel)
-            except preview.Superseded:
+                superseded = True
                 log.info("A newer edit: building again")
-                continue
             except Exception:
                 traceback.print_exc()
                 log.error("The rebuild failed; the preview shows the last build until the next edit.")
-                continue
-            self.swap(target, viewed)
-            log.info("Whole site rebuilt in %.2f s", time.perf_counter() - started)
+            finally:
+                # pages wait while a build is under way (MkDocs' server): whatever happened, they
+                # wait no longer, unless the next round, already due, is what they wait for
+                if not (superseded and self._want_rebuild):
+                    self.publish()
+
+    def _rebuild(self, cancel: threading.Event) -> None:
+        """Both passes after an edit: the open pages, published; then the whole site, swapped in."""
+        viewed = self.viewed()
+        if viewed:
+            started = time.perf_counter()
+            try:
+                self.build_open_pages(viewed, cancel)
+            except preview.Superseded:
+                raise
+            except Exception:
+                log.debug("the first pass failed:\n%s", traceback.format_exc())  # the whole build says why
+            log.info("Open pages rebuilt in %.2f s: %s", time.perf_counter() - started, ", ".join(sorted(viewed)))
+        self.publish()
+        started = time.perf_counter()
+        target = self.build_site(cancel)
+        self.swap(target, viewed)
+        log.info("Whole site rebuilt in %.2f s", time.perf_counter() - started)
 
 
 def _scratch(path: str) -> bool:

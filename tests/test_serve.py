@@ -44,14 +44,14 @@ class Serve:
         except OSError:
             return ""
 
-    def wait_for(self, check, what: str):
+    def wait_for(self, check, what: str, timeout: float = 300, poll=lambda: time.sleep(1)):
         """Poll until `check()` holds; the deadline only stops a hung test, it is no measure."""
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if check():
                 return
             assert self.proc.poll() is None, "mkdocs serve stopped:\n" + "".join(self.lines)
-            time.sleep(1)
+            poll()
         raise AssertionError(f"never saw {what}:\n" + "".join(self.lines[-40:]))
 
     def stop(self):
@@ -98,6 +98,10 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
     project = copy_project(tmp_path / "project")
     serve = Serve(project)
     context = browser.new_context()
+    polls: dict = {}  # live-reload requests still waiting for their answer -> their tab
+    context.on("request", lambda r: "/livereload/" in r.url and polls.__setitem__(r, r.frame.page))
+    context.on("requestfinished", lambda r: polls.pop(r, None))
+    context.on("requestfailed", lambda r: polls.pop(r, None))
     try:
         serve.wait_for(lambda: NAME in serve.get(PAGE), "the first build")
         tabs = {}
@@ -105,6 +109,16 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
             tabs[lang] = context.new_page()
             tabs[lang].goto(f"http://127.0.0.1:{serve.port}/{path}")
         serve.wait_for(lambda: sum("Browser connected" in line for line in serve.lines) >= 2, "both browsers")
+        # one live-reload request per tab, however often a tab is hidden and shown again: a browser
+        # opens six connections to a host at most, and polls left running would leave none for pages
+        for tab in tabs.values():
+            tab.evaluate("for (let i = 0; i < 8; i++) document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))")
+        serve.wait_for(
+            lambda: sorted(id(p) for p in polls.values()) == sorted(id(t) for t in tabs.values()),
+            "one live-reload request per tab",
+            timeout=20,
+            poll=lambda: context.pages[0].wait_for_timeout(200),
+        )
         for lang, tab in tabs.items():
             source = project / "content" / lang / "about.md"
             source.write_text(source.read_text(encoding="utf-8") + f"\n\nkb-edit-{lang}\n", encoding="utf-8")
@@ -124,6 +138,9 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
             lambda: NAME + " en direct" in serve.get("generation-equality/collective-commitments/collectives/"),
             "the list",
         )
+    except BaseException:
+        print("".join(serve.lines[-60:]))  # what the preview was doing, shown with the failure
+        raise
     finally:
         context.close()
         serve.stop()
