@@ -48,8 +48,8 @@ def index(site: Path) -> dict[str, int]:
     bundle = site / "pagefind"
     if bundle.exists():
         shutil.rmtree(bundle)
-    # Material's own search is never started (its plugin stays for the
-    # header's search box): drop its index, worker and lunr languages
+    # Material's own search is not used (mkdocs.yml has no `search` plugin):
+    # drop its worker and lunr languages, and an index left by an older build
     for unused in [*site.glob("search/search_index.json"), *site.glob("*/search/search_index.json")]:
         unused.unlink()
         if not any(unused.parent.iterdir()):
