@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
-from conftest import REPO_URL, ROOT, SITE_URL
+from conftest import REPO_URL, ROOT, SITE_URL, copy_project
 from kb import parallel
 
 
@@ -28,3 +30,18 @@ def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch)
     ]
     assert not different, different[:20]
     assert _urls(site / "sitemap.xml") == _urls(out / "sitemap.xml")
+
+
+def test_make_build_writes_the_site_folder_it_is_given(tmp_path):
+    """`make build` runs `python -m kb.parallel ../site` in hooks/: the site lands in the
+    project's site/ folder (with one process, MkDocs runs in the project's folder)."""
+    project = copy_project(tmp_path / "project")
+    result = subprocess.run(
+        [sys.executable, "-m", "kb.parallel", "../site", "--processes", "1"],
+        cwd=project / "hooks",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "index.html").is_file()
+    assert not (tmp_path / "site").exists(), "the site was written beside the project"

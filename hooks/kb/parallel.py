@@ -132,6 +132,9 @@ def _build_here(site: Path, config: Path, strict: bool) -> int:
 
 
 def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, processes: int | None = None) -> int:
+    # relative to where the command was given (`make build` gives ../site from hooks/), not
+    # to the project's folder, where MkDocs runs
+    site, config = site.resolve(), config.resolve()
     default, others = languages(config)
     if processes is None:
         processes = 1 if page_count(config.parent) < PARALLEL_FROM else 1 + len(others)
