@@ -25,6 +25,18 @@
   var current = null; // the latest search's results
   var shown = 0;
   var generation = 0; // the latest query; older answers are dropped
+  // elided words of the page's language (mkdocs.yml, extra.kb.search_elisions): « l’égalité »
+  // is searched as « égalité », whichever apostrophe was typed
+  var elisions = (text.kbElisions || "").split(/\s+/).filter(Boolean).map(function (word) {
+    return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  var ELIDED = elisions.length
+    ? new RegExp("(^|[\\s\"«“(\\[])(?:" + elisions.join("|") + ")['’ʼ]", "giu")
+    : null;
+
+  function unelided(query) {
+    return ELIDED ? query.replace(ELIDED, "$1").trim() : query;
+  }
 
   function load() {
     if (!engine) {
@@ -173,10 +185,11 @@
   // the results are shown after a short pause, or at once for a shared address.
   var waiting = null;
   function run(now) {
-    var query = input.value.trim();
+    var typed = input.value.trim();
+    var query = unelided(typed);
     var mine = ++generation;
     clearTimeout(waiting);
-    remember(query, now === true);
+    remember(typed, now === true);
     if (query.length < SHORTEST) {
       list.textContent = "";
       list.setAttribute("aria-busy", "false");
