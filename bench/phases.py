@@ -7,7 +7,8 @@ or a scaled copy from bench/scale.py), profiled with cProfile.
 
 Phases are the cumulative CPU times of the functions that do them (MkDocs' build steps and
 our hooks); cProfile slows Python code down, so the shares matter more than the seconds.
-Pagefind's indexing runs after both languages (`make build`): the benchmark times it. A
+Pagefind indexes in its own process while the pages are built: the time the build waits
+for it at the end is under "search index (waiting for Pagefind)" when profiled. A
 benchmark tool: it prints, it never fails on a figure.
 """
 
@@ -42,6 +43,7 @@ PHASES = {
     "  of which the navigation in each page": [("material/templates/base.html", "block_site_nav")],
     "static files (copy)": [("structure/files.py", "copy_static_files")],
     "theme pages (404, sitemap)": [("commands/build.py", "_build_theme_template")],
+    "search index (waiting for Pagefind)": [("kb/search.py", "write")],
 }
 
 

@@ -81,6 +81,8 @@ class Build:
         self.page_cache = pagecache.PageCache(ROOT / ".cache" / "pages")
         self.files_keys: dict[int, str] = {}  # id(files) -> pagecache.files_key, per language
         self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
+        self.site: Path | None = None  # the site's folder (each language's build writes under it)
+        self.indexer: search.Indexer | None = None  # the search index, fed each page as it is built
 
 
 State: Build  # the current build (set by on_config)
@@ -182,6 +184,7 @@ def on_config(config):
             # go on with what could be read: every page is still checked in this run
             State = Build(exc.data, exc.problems)
         logging.getLogger("mkdocs").addHandler(State.warnings)
+        State.site = Path(config.site_dir)
         if not config.repo_url:
             # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
             # rather than MkDocs' warning about an edit address without a host
@@ -548,7 +551,22 @@ def on_post_page(output, page, config):
     output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
     # inline scripts allowed by hash: the theme's, never the page content's (checked above)
     theme_only = output.replace(page.content, "") if page.content else output
-    return safety.add_policy(output, theme_only)
+    output = safety.add_policy(output, theme_only)
+    if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
+        if State.indexer is None:
+            State.indexer = search.Indexer()
+        State.indexer.add(output, search.url_of(Path(page.file.abs_dest_path), State.site))
+    return output
+
+
+def on_build_error(error):
+    _stop_indexing()
+
+
+def _stop_indexing():
+    if State.indexer is not None:
+        State.indexer.close()
+        State.indexer = None
 
 
 def on_pre_template(template, template_name, config):
@@ -583,8 +601,9 @@ def on_post_build(config):
         # the plugin has not finished yet. One language of `make build` indexes its
         # own pages (kb/parallel.py merges the indexes).
         return
+    indexer, State.indexer = State.indexer, None
     try:
-        counts = search.index(Path(config.site_dir))
+        counts = search.write(Path(config.site_dir), indexer)
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
@@ -596,6 +615,7 @@ LINKS_LATER = "links and anchors between pages will be checked once the data fil
 def _report(config):
     problems, State.problems = State.problems, []
     logging.getLogger("mkdocs").removeHandler(State.warnings)
+    _stop_indexing()
     if State.data_broken:
         # pages made from broken data are missing: their links would only repeat the data's problems
         problems = [p for p in problems if p.field != LINK]

@@ -12,11 +12,14 @@ content is indexed: the article, marked `data-pagefind-body` by the adapter
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
+import tempfile
+import threading
 from pathlib import Path
 
 BODY = "data-pagefind-body"
@@ -43,37 +46,137 @@ def mark_body(output: str) -> str:
     return output.replace(ARTICLE, ARTICLE[:-1] + f" {BODY}>", 1)
 
 
-def index(site: Path) -> dict[str, int]:
-    """Index the built site with Pagefind; return the number of pages per language."""
-    bundle = site / "pagefind"
-    if bundle.exists():
-        shutil.rmtree(bundle)
+def write(site: Path, indexer: Indexer | None) -> dict[str, int]:
+    """Write the search index of the pages the indexer was given into `site`'s pagefind/
+    folder; return the number of pages per language."""
     # Material's own search is not used (mkdocs.yml has no `search` plugin):
-    # drop its worker and lunr languages, and an index left by an older build
+    # drop the theme's worker and lunr languages, and an index left by an older build
     for unused in [*site.glob("search/search_index.json"), *site.glob("*/search/search_index.json")]:
         unused.unlink()
         if not any(unused.parent.iterdir()):
             unused.parent.rmdir()
     for unused in ("workers", "lunr"):
         shutil.rmtree(site / "assets" / "javascripts" / unused, ignore_errors=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site),
-        "--exclude-selectors",
-        ", ".join(IGNORE),
-        "--quiet",
-    ]
-    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_SIZE)}
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        raise SearchError(f"Pagefind could not index {site}:\n{result.stdout}{result.stderr}")
-    return _write_entry(bundle, json.loads((bundle / ENTRY).read_text(encoding="utf-8")))
+    return (indexer or Indexer()).write(site / "pagefind")
+
+
+def url_of(path: Path, site: Path) -> str:
+    """A built page's address from the site's root, as Pagefind gives it (`/about/`)."""
+    rel = path.relative_to(site).as_posix()
+    return "/" + rel.removesuffix("index.html")
+
+
+def index(site: Path) -> dict[str, int]:
+    """Index an already built site (every page of it), as `write` does during a build."""
+    indexer = Indexer()
+    for page in sorted(site.rglob("*.html")):
+        indexer.add(page.read_text(encoding="utf-8"), url_of(page, site))
+    return write(site, indexer)
 
 
 ENTRY = "pagefind-entry.json"
+
+
+class Indexer:
+    """Pagefind's indexing service, fed each page as it is built.
+
+    Pagefind's command reads the written site again at the end of the build;
+    its service (`pagefind --service`, the protocol of Pagefind's own Python
+    API) indexes pages sent to it while MkDocs goes on building, on the other
+    core, and writes the same bundle. Only the article is sent (the part
+    Pagefind indexes), in a document with the page's `<html lang>`: a
+    fraction of each page to parse. Pagefind's Python client is not used: it
+    reads one answer per tenth of a second, ten pages a second.
+    """
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable  # the binary that pagefind[bin] installs
+
+        binary = get_executable()
+        if binary is None:
+            raise SearchError("Pagefind's binary is missing: install requirements.txt (pagefind[bin])")
+        env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_SIZE)}
+        self._errors = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(
+            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env
+        )
+        self._answers: dict[int, dict] = {}
+        self._arrived = threading.Condition()
+        self._sent = 0
+        threading.Thread(target=self._read, daemon=True).start()
+        self._index = self._ask({"type": "NewIndex", "config": {"exclude_selectors": IGNORE}})["index_id"]
+        self.pages = 0
+
+    def _read(self) -> None:
+        """Every answer of the service, as it comes (its output must never fill up)."""
+        buffer = b""
+        for chunk in iter(lambda: self._proc.stdout.read1(1 << 16), b""):
+            *answers, buffer = (buffer + chunk).split(b",")
+            for raw in answers:
+                answer = json.loads(base64.b64decode(raw))
+                with self._arrived:
+                    self._answers[answer.get("message_id") or 0] = answer["payload"]
+                    self._arrived.notify_all()
+        with self._arrived:
+            self._answers[-1] = {"type": "Error", "message": "Pagefind's service stopped"}
+            self._arrived.notify_all()
+
+    def _send(self, payload: dict) -> int:
+        self._sent += 1
+        message = {"message_id": self._sent, "payload": payload}
+        try:
+            self._proc.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self._proc.stdin.flush()
+        except OSError:
+            raise SearchError(f"Pagefind's service stopped:\n{self._stderr()}") from None
+        return self._sent
+
+    def _ask(self, payload: dict) -> dict:
+        """Send, and wait for this answer and every earlier one; an error among them stops the build."""
+        message_id = self._send(payload)
+        with self._arrived:
+            self._arrived.wait_for(lambda: -1 in self._answers or len(self._answers) >= message_id)
+        failed = [a for a in self._answers.values() if a.get("type") == "Error"]
+        if failed:
+            self.close()
+            raise SearchError(f"Pagefind could not index the site: {failed[0].get('message')}\n{self._stderr()}")
+        return self._answers[message_id]
+
+    def add(self, html: str, url: str) -> None:
+        """Send a built page (`url`: its address from the site's root, as Pagefind gives it)."""
+        start = html.find(ARTICLE[:-1] + f" {BODY}>")
+        if start < 0:
+            return  # not a page of the index (no article: a redirect, a problem page)
+        end = html.find("</article>", start)
+        lang = LANG.search(html)
+        document = f'<!doctype html><html lang="{lang[1] if lang else ""}"><head><meta charset="utf-8"></head>'
+        self._send({"type": "AddFile", "index_id": self._index, "url": url, "file_contents": (
+            document + f"<body>{html[start : end + len('</article>')]}</body></html>"
+        ), "file_path": None})
+        self.pages += 1
+
+    def write(self, bundle: Path) -> dict[str, int]:
+        """Write the index of every page sent to `bundle`; return the pages per language."""
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(bundle)})
+        self.close()
+        return _write_entry(bundle, json.loads((bundle / ENTRY).read_text(encoding="utf-8")))
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+
+    def _stderr(self) -> str:
+        self._errors.seek(0)
+        return self._errors.read().decode("utf-8", "replace")[-2000:]
+
+
+LANG = re.compile(r'<html[^>]*\blang="([^"]+)"')
 
 
 def _write_entry(bundle: Path, entry: dict) -> dict[str, int]:
