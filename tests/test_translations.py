@@ -40,6 +40,24 @@ def test_mark_done_records_the_hash(tmp_path):
     assert page_state(content, "p.md", "en") == "missing"
 
 
+def test_marking_a_page_that_is_no_translation_says_what_to_give_and_changes_nothing(tmp_path):
+    """`make translations-done PAGE=…` (run in hooks/) with the French page, a file outside
+    content/ or a missing page: a message that names the file to give; no file is written."""
+    project = copy_project(tmp_path / "project")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    cases = {
+        "../content/fr/about.md": "content/fr/about.md: this page is in the source language (fr): give its translation, content/en/about.md",
+        "../hooks/kb_livereload.js": "hooks/kb_livereload.js: not a page of content/: give a translated page, e.g. content/en/about.md",
+        "../content/en/nope.md": "content/en/nope.md: no such file",
+    }
+    for given, message in cases.items():
+        result = subprocess.run(
+            [sys.executable, "-m", "kb.translations", "done", given], cwd=project / "hooks", capture_output=True, text=True
+        )
+        assert (result.returncode, result.stderr.strip()) == (2, message)
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
 def _report(project, *args):
     return subprocess.run(
         [sys.executable, "-m", "kb.translations", "report", *args],

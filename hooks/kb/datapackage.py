@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -252,20 +253,24 @@ def descriptor(data: Data, files: dict[str, str] | None = None) -> dict:
                 resource["profile"] = "tabular-data-resource"
                 resource["schema"] = {"fields": [_field(data, c) for c in columns(data, name)]}
             resources.append(resource)
+    title, described = label_field(data, "data_package_title"), label_field(data, "data_package_description")
     return {
         "profile": "data-package",
-        "name": "agir-ensemble-justice-de-genre",
-        "title": "Agir ensemble pour la justice de genre / Acting together for gender justice",
-        "description": (
-            "The knowledge base's data, drawn from five documents by UN Women, the Generation Equality Forum, "
-            "CARE and the MenEngage Alliance. Bilingual texts have one column per language (_fr, _en). "
-            "Titles and descriptions are given in every language, joined with “ / ”, and by language in "
-            "x-description. The source documents remain under their publishers' rights."
-        ),
+        "name": _package_name(title.get(project().source, "")),
+        "title": _in_every_language(title),
+        "description": _in_every_language(described),
+        DESCRIPTION: {lang: text for lang in project().all if (text := described.get(lang))},
         "languages": list(project().all),
         "licenses": [LICENCE],
         "resources": resources,
     }
+
+
+def _package_name(title: str) -> str:
+    """The package's name, from its title in the source language: lower case, ASCII letters,
+    digits and hyphens (Data Package's rule), e.g. "agir-ensemble-pour-la-justice-de-genre"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-") or "data"
 
 
 def to_json(data: Data, files: dict[str, str] | None = None, langs=None) -> str:

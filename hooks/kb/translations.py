@@ -521,6 +521,32 @@ def report_lines(statuses: list[Status], show_all: bool = False) -> list[str]:
     return out
 
 
+def _shown(path: Path, root: Path) -> str:
+    """A path as the editor typed it from the project's folder (the Makefile runs this in hooks/)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _not_a_translation(path: Path, content: Path) -> str | None:
+    """Why `path` is not a translated page whose original can be recorded, or None."""
+    try:
+        lang, *rest = path.resolve().relative_to(content.resolve()).parts
+    except ValueError:
+        return f"not a page of content/: give a translated page, e.g. content/{TARGETS[0]}/about.md"
+    if lang == SOURCE:
+        return (
+            f"this page is in the source language ({SOURCE}): give its translation, "
+            f"content/{TARGETS[0]}/{'/'.join(rest)}"
+        )
+    if lang not in TARGETS:
+        return f"{lang} is not a language of the site ({', '.join((SOURCE, *TARGETS))})"
+    if not (content / SOURCE / Path(*rest)).is_file():
+        return f"there is no original to record: content/{SOURCE}/{'/'.join(rest)} does not exist"
+    return None
+
+
 def main(argv=None) -> int:
     root = ROOT
     parser = argparse.ArgumentParser(prog="translations", description="Translation status of pages and data.")
@@ -536,8 +562,8 @@ def main(argv=None) -> int:
         from .problems import KbError
 
         for f in args.files:
-            if not f.exists():
-                print(f"{f}: no such file", file=sys.stderr)
+            if not f.is_file():
+                print(f"{_shown(f, root)}: no such file", file=sys.stderr)
                 return 2
             if f.suffix in (".yml", ".yaml", ".json"):  # a data file, or a schema's descriptions
                 try:
@@ -545,9 +571,13 @@ def main(argv=None) -> int:
                 except KbError as exc:
                     print(exc.report(), file=sys.stderr)
                     return 1
-                print(f"{f}: {count} English texts recorded as up to date")
+                print(f"{_shown(f, root)}: {count} English texts recorded as up to date")
             else:
-                print(f"{f}: {KEY} {mark_done(f, content)}")
+                wrong = _not_a_translation(f, content)
+                if wrong:
+                    print(f"{_shown(f, root)}: {wrong}", file=sys.stderr)
+                    return 2
+                print(f"{_shown(f, root)}: {KEY} {mark_done(f, content)}")
         return 0
     from .data import load_data
     from .problems import KbError
