@@ -82,9 +82,13 @@ def scale_project(project: Path, k: int) -> int:
             body = "\n\n".join(f"## Section {j} {{ #section-{j} }}\n\n{p}" for j, p in enumerate(paragraphs))
             front = f"---\ndescription: Synthetic page {n} for the scale benchmark.\nsources: [unwomen-2023]\n---\n\n"
             (folder / f"page-{n:04d}.md").write_text(f"{front}# Page {n}\n\n{body}\n", encoding="utf-8")
+        # the section's index page, as a real section of many pages has (navigation.indexes)
+        links = "\n".join(f"- [Page {n}](page-{n:04d}.md)" for n in range(pages))
+        front = "---\ndescription: The scale benchmark's synthetic pages.\nsources: [unwomen-2023]\n---\n\n"
+        (folder / "index.md").write_text(f"{front}# Synthetic pages\n\n{links}\n", encoding="utf-8")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    entries = "".join(f"    - synthetic/page-{n:04d}.md\n" for n in range(pages))
+    entries = "    - synthetic/index.md\n" + "".join(f"    - synthetic/page-{n:04d}.md\n" for n in range(pages))
     config.write_text(text.replace("\nnav:\n", f"\nnav:\n  - Synthetic:\n{entries}", 1), encoding="utf-8")
     return pages
 

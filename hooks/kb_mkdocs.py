@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -40,6 +40,7 @@ from kb import (  # noqa: E402
     freeze,
     gitdates,
     kinds,
+    locale,
     pagecache,
     pages,
     preview,
@@ -55,6 +56,21 @@ from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
+from mkdocs.utils import rendering as _rendering  # noqa: E402
+
+
+def _strip_tags(text: str) -> str:
+    """Page titles (MkDocs' first heading; Jinja's striptags: <title>, menus, "cite this page"), with the no-break
+    spaces of French typography kept: MkDocs collapses whitespace with str.split(), which also
+    takes U+00A0 and U+202F for spaces, so « Résultats 2017 : … » could break before its colon."""
+    while (start := text.find("<!--")) != -1 and (end := text.find("-->", start)) != -1:
+        text = text[:start] + text[end + 3 :]
+    while (start := text.find("<")) != -1 and (end := text.find(">", start)) != -1:
+        text = text[:start] + text[end + 1 :]
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+
+_rendering._strip_tags = _strip_tags  # MkDocs' get_heading_text looks it up there (pinned: requirements.txt)
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -491,6 +507,9 @@ def on_env(env, config, files):
     # the words of the theme's own pages (404.html) are labels of data/labels.yml
     lang, source = i18n.language(config), i18n.source_language(config)
     env.globals["kb_label"] = lambda key: _guard(key, lambda: text.plain(text.label_field(State.data, key), lang, source))
+    env.globals["kb_number"] = lambda value: locale.number(value, lang)
+    # Jinja's striptags (the theme's <title>, menus, search box) collapses whitespace like MkDocs
+    env.filters["striptags"] = lambda value: Markup(_strip_tags(str(value))).unescape()
     return env
 
 

@@ -193,3 +193,26 @@ def test_built_pages_show_no_markup_as_text(site, lang):
         text = page.get_text(" ")
         found += [f"{lang}/{rel}: {m.group(0)!r}" for m in MARKUP_AS_TEXT.finditer(text)]
     assert not found, "markup shown as text:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_page_titles_keep_the_headings_no_break_spaces(site, lang):
+    """The page's title (tab, menus, "cite this page") is its heading's text, no-break spaces
+    included: MkDocs and Jinja collapse whitespace with str.split(), which takes U+00A0 and U+202F
+    for spaces, so « Résultats 2017 : … » could break before its colon in the menu."""
+    root = lang_root(site, lang)
+    found = []
+    for rel in sorted(pages(site, lang)):
+        page = soup(root / rel)
+        h1 = page.select_one("article h1")
+        if h1 is None or not re.search("[\u00a0\u202f]", h1.get_text()):
+            continue
+        heading = re.sub(r"[ \t\n]+", " ", h1.get_text()).replace("¶", "").strip()
+        title = page.title.get_text().strip()
+        active = page.select_one(".md-sidebar--primary a.md-nav__link--active .md-ellipsis")
+        shown = [title.split(" - ")[0]] + ([re.sub(r"[ \t\n]+", " ", active.get_text()).strip()] if active else [])
+        # a section's index page is named by the section in the menu (mkdocs.yml): its own words
+        loose = re.sub(r"\s+", " ", heading)
+        found += [f"{lang}/{rel}: {t!r} is not {heading!r}" for t in shown if re.sub(r"\s+", " ", t) == loose and t != heading]
+        found += [f"{lang}/{rel}: the tab's title {title!r} is not {heading!r}"] if shown[0] != heading else []
+    assert not found, "\n".join(found)

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-FORMAT = 1  # what an entry holds: change it when that changes
+FORMAT = 2  # what an entry holds (or how its title is made): change it when that changes
 LIBRARIES = ("Markdown", "pymdown-extensions", "mkdocs", "properdocs", "mkdocs-material")
 
 
