@@ -83,7 +83,7 @@ class Indexer:
     Pagefind's command reads the written site again at the end of the build;
     its service (`pagefind --service`, the protocol of Pagefind's own Python
     API) indexes pages sent to it while MkDocs goes on building, on the other
-    core, and writes the same bundle. Only the article is sent (the part
+    core, and returns the same bundle, which this module writes. Only the article is sent (the part
     Pagefind indexes), in a document with the page's `<html lang>`: a
     fraction of each page to parse. Pagefind's Python client is not used: it
     reads one answer per tenth of a second, ten pages a second.
@@ -159,8 +159,14 @@ class Indexer:
         """Write the index of every page sent to `bundle`; return the pages per language."""
         if bundle.exists():
             shutil.rmtree(bundle)
-        self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(bundle)})
+        # the files come back in the answer and are written here: the service writes its files
+        # through a pool that its exit (when its input closes) can cut short (seen under load)
+        files = self._ask({"type": "GetFiles", "index_id": self._index})["files"]
         self.close()
+        for file in files:
+            target = bundle / file["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
         return _write_entry(bundle, json.loads((bundle / ENTRY).read_text(encoding="utf-8")))
 
     def close(self) -> None:
