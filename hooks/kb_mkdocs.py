@@ -98,7 +98,7 @@ class Build:
         self.files_keys: dict[int, str] = {}  # id(files) -> pagecache.files_key, per language
         self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
         self.site: Path | None = None  # the site's folder (each language's build writes under it)
-        self.indexer: search.Indexer | None = None  # the search index, fed each page as it is built
+        self.indexer: search.Indexing | None = None  # the search index, fed each page as it is built
 
 
 State: Build  # the current build (set by on_config)
@@ -573,8 +573,9 @@ def on_post_page(output, page, config):
     output = safety.add_policy(output, theme_only)
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
-            State.indexer = search.Indexer()
-        State.indexer.add(output, search.url_of(Path(page.file.abs_dest_path), State.site))
+            State.indexer = search.Indexing()
+        url = search.url_of(Path(page.file.abs_dest_path), State.site)
+        State.indexer.add(i18n.language(config), output, url)
     return output
 
 
@@ -622,7 +623,7 @@ def on_post_build(config):
         return
     indexer, State.indexer = State.indexer, None
     try:
-        counts = search.write(Path(config.site_dir), indexer)
+        counts = indexer.write(Path(config.site_dir)) if indexer else search.write(Path(config.site_dir), [])
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))

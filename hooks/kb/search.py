@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 BODY = "data-pagefind-body"
@@ -46,9 +47,45 @@ def mark_body(output: str) -> str:
     return output.replace(ARTICLE, ARTICLE[:-1] + f" {BODY}>", 1)
 
 
-def write(site: Path, indexer: Indexer | None) -> dict[str, int]:
-    """Write the search index of the pages the indexer was given into `site`'s pagefind/
-    folder; return the number of pages per language."""
+class Indexing:
+    """The search index of one build: one Pagefind service per language, fed as the pages are
+    built. When the pages of the next language begin, the finished language's bundle is asked
+    for in a thread while the build goes on; the build only waits for the last language's."""
+
+    def __init__(self) -> None:
+        self._indexers: dict[str, Indexer] = {}
+        self._bundles: dict[str, Future] = {}
+        self._pool = ThreadPoolExecutor(max_workers=2)
+
+    def add(self, lang: str, html: str, url: str) -> None:
+        if lang not in self._indexers:
+            self._finish_all()  # the languages before this one are built
+            self._indexers[lang] = Indexer()
+        self._indexers[lang].add(html, url)
+
+    def _finish_all(self) -> None:
+        for lang, indexer in self._indexers.items():
+            if lang not in self._bundles:
+                self._bundles[lang] = self._pool.submit(indexer.files)
+
+    def write(self, site: Path) -> dict[str, int]:
+        """Write every language's index into `site`'s pagefind/ folder; return the pages per language."""
+        self._finish_all()
+        try:
+            bundles = [future.result() for future in self._bundles.values()]
+        finally:
+            self.close()
+        return write(site, bundles)
+
+    def close(self) -> None:
+        for indexer in self._indexers.values():
+            indexer.close()
+        self._pool.shutdown(wait=False)
+
+
+def write(site: Path, bundles: list[list[dict]]) -> dict[str, int]:
+    """Write Pagefind's bundles (one per language, as `Indexer.files` gives them) into `site`'s
+    pagefind/ folder, with one entry file listing every language; return the pages per language."""
     # Material's own search is not used (mkdocs.yml has no `search` plugin):
     # drop the theme's worker and lunr languages, and an index left by an older build
     for unused in [*site.glob("search/search_index.json"), *site.glob("*/search/search_index.json")]:
@@ -57,7 +94,29 @@ def write(site: Path, indexer: Indexer | None) -> dict[str, int]:
             unused.parent.rmdir()
     for unused in ("workers", "lunr"):
         shutil.rmtree(site / "assets" / "javascripts" / unused, ignore_errors=True)
-    return (indexer or Indexer()).write(site / "pagefind")
+    bundle = site / "pagefind"
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    entry: dict = {}
+    for files in bundles:
+        for file in files:
+            content = base64.b64decode(file["content"])
+            if file["path"] == ENTRY:
+                entry = _merged(entry, json.loads(content))
+                continue
+            target = bundle / file["path"]  # files shared by the languages (the engine) are the same
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    return _write_entry(bundle, entry or {"languages": {}})
+
+
+def _merged(entry: dict, added: dict) -> dict:
+    if entry and added.get("version") != entry.get("version"):
+        raise SearchError(f"two Pagefind versions in one build: {entry.get('version')} and {added.get('version')}")
+    if not entry:
+        return added
+    entry["languages"].update(added["languages"])
+    return entry
 
 
 def url_of(path: Path, site: Path) -> str:
@@ -67,11 +126,13 @@ def url_of(path: Path, site: Path) -> str:
 
 
 def index(site: Path) -> dict[str, int]:
-    """Index an already built site (every page of it), as `write` does during a build."""
-    indexer = Indexer()
+    """Index an already built site (every page of it), as the build does while it builds."""
+    indexing = Indexing()
     for page in sorted(site.rglob("*.html")):
-        indexer.add(page.read_text(encoding="utf-8"), url_of(page, site))
-    return write(site, indexer)
+        html = page.read_text(encoding="utf-8")
+        lang = LANG.search(html)
+        indexing.add(lang[1] if lang else "", html, url_of(page, site))
+    return indexing.write(site)
 
 
 ENTRY = "pagefind-entry.json"
@@ -155,19 +216,15 @@ class Indexer:
         ), "file_path": None})
         self.pages += 1
 
-    def write(self, bundle: Path) -> dict[str, int]:
-        """Write the index of every page sent to `bundle`; return the pages per language."""
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        # the files come back in the answer and are written here: the service writes its files
-        # through a pool that its exit (when its input closes) can cut short (seen under load)
-        files = self._ask({"type": "GetFiles", "index_id": self._index})["files"]
-        self.close()
-        for file in files:
-            target = bundle / file["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(file["content"]))
-        return _write_entry(bundle, json.loads((bundle / ENTRY).read_text(encoding="utf-8")))
+    def files(self) -> list[dict]:
+        """The bundle of every page sent ({path, content in base64}), then the service is closed.
+
+        The files come back in the answer and are written by `write`: the service writes its
+        own files through a pool that its exit (when its input closes) can cut short."""
+        try:
+            return self._ask({"type": "GetFiles", "index_id": self._index})["files"]
+        finally:
+            self.close()
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -202,8 +259,5 @@ def merge(source: Path, site: Path) -> None:
     bundle, other = site / "pagefind", source / "pagefind"
     entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
     added = json.loads((other / ENTRY).read_text(encoding="utf-8"))
-    if added.get("version") != entry.get("version"):
-        raise SearchError(f"two Pagefind versions in one build: {entry.get('version')} and {added.get('version')}")
     shutil.copytree(other, bundle, dirs_exist_ok=True, ignore=shutil.ignore_patterns(ENTRY))
-    entry["languages"].update(added["languages"])
-    _write_entry(bundle, entry)
+    _write_entry(bundle, _merged(entry, added))
