@@ -58,6 +58,8 @@ class Indexing:
         self._pool = ThreadPoolExecutor(max_workers=2)
 
     def add(self, lang: str, html: str, url: str) -> None:
+        if lang in self._bundles:
+            raise SearchError(f"{url}: a page in {lang} after the next language's pages began")
         if lang not in self._indexers:
             self._finish_all()  # the languages before this one are built
             self._indexers[lang] = Indexer()
@@ -127,11 +129,15 @@ def url_of(path: Path, site: Path) -> str:
 
 def index(site: Path) -> dict[str, int]:
     """Index an already built site (every page of it), as the build does while it builds."""
-    indexing = Indexing()
+    pages = []
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        lang = LANG.search(html)
-        indexing.add(lang[1] if lang else "", html, url_of(page, site))
+        if BODY in html:
+            lang = LANG.search(html)
+            pages.append((lang[1] if lang else "", html, url_of(page, site)))
+    indexing = Indexing()
+    for lang, html, url in sorted(pages, key=lambda p: p[0]):  # one language after the other
+        indexing.add(lang, html, url)
     return indexing.write(site)
 
 
