@@ -63,7 +63,7 @@ class Indexing:
         if lang not in self._indexers:
             self._finish_all()  # the languages before this one are built
             self._indexers[lang] = Indexer()
-        self._indexers[lang].add(html, url)
+        self._indexers[lang].add(html, url, lang)
 
     def _finish_all(self) -> None:
         for lang, indexer in self._indexers.items():
@@ -172,7 +172,6 @@ class Indexer:
         self._sent = 0
         threading.Thread(target=self._read, daemon=True).start()
         self._index = self._ask({"type": "NewIndex", "config": {"exclude_selectors": IGNORE}})["index_id"]
-        self.pages = 0
 
     def _read(self) -> None:
         """Every answer of the service, as it comes (its output must never fill up)."""
@@ -209,18 +208,17 @@ class Indexer:
             raise SearchError(f"Pagefind could not index the site: {failed[0].get('message')}\n{self._stderr()}")
         return self._answers[message_id]
 
-    def add(self, html: str, url: str) -> None:
-        """Send a built page (`url`: its address from the site's root, as Pagefind gives it)."""
+    def add(self, html: str, url: str, lang: str) -> None:
+        """Send a built page (`url`: its address from the site's root, as Pagefind gives it;
+        `lang`: its `<html lang>`, which chooses Pagefind's index and stemmer)."""
         start = html.find(ARTICLE[:-1] + f" {BODY}>")
         if start < 0:
             return  # not a page of the index (no article: a redirect, a problem page)
         end = html.find("</article>", start)
-        lang = LANG.search(html)
-        document = f'<!doctype html><html lang="{lang[1] if lang else ""}"><head><meta charset="utf-8"></head>'
+        document = f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
         self._send({"type": "AddFile", "index_id": self._index, "url": url, "file_contents": (
             document + f"<body>{html[start : end + len('</article>')]}</body></html>"
         ), "file_path": None})
-        self.pages += 1
 
     def files(self) -> list[dict]:
         """The bundle of every page sent ({path, content in base64}), then the service is closed.
