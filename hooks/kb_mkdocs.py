@@ -167,13 +167,17 @@ def _fail(exc: KbError):
 
 # `make build` runs one process per language (hooks/kb/parallel.py): KB_ONLY_LANG
 # makes this process build that language alone; the plugin's loop over the
-# other languages is skipped.
-ONLY_LANG = os.environ.get("KB_ONLY_LANG")
+# other languages is skipped. Read when asked, not when this module is loaded:
+# `make build` loads the configuration (and so this module) once, then forks.
+def _only_lang_env() -> str | None:
+    return os.environ.get("KB_ONLY_LANG") or None
 
 
 def _only_lang() -> str | None:
     """The one language this build makes: `make build`'s process, or the preview's first pass."""
-    return preview.current.lang or ONLY_LANG
+    return preview.current.lang or _only_lang_env()
+
+
 # The benchmark's stock baseline (hooks/kb/freeze.py): write the final content there.
 FREEZE = Path(os.environ["KB_BENCH_FREEZE"]) if os.environ.get("KB_BENCH_FREEZE") else None
 
@@ -616,7 +620,7 @@ def on_post_build(config):
         return  # the preview's first pass: its second pass reports every problem
     if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
-    if preview.current.urls is not None or (i18n.is_nested_build(config) and not ONLY_LANG):
+    if preview.current.urls is not None or (i18n.is_nested_build(config) and not _only_lang_env()):
         # the preview's first pass (its second indexes); or a nested language build:
         # the plugin has not finished yet. One language of `make build` indexes its
         # own pages (kb/parallel.py merges the indexes).

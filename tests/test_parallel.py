@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO_URL, ROOT, SITE_URL, copy_project
 from kb import parallel
 
@@ -15,11 +16,16 @@ def _urls(path):
     return sorted(re.sub(r"\s+", " ", u).strip() for u in re.findall(r"<url>.*?</url>", text, re.DOTALL))
 
 
-def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
+def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch, fork):
+    """One process per language, forked from this one (Linux, macOS) or started anew
+    (where Python cannot fork), makes the same site as the sequential build."""
     monkeypatch.setenv("SITE_URL", SITE_URL)
     monkeypatch.setenv("REPO_URL", REPO_URL)
+    monkeypatch.setattr(parallel, "FORK", fork)
     out = tmp_path / "parallel"
     assert parallel.build(out, ROOT / "mkdocs.yml", processes=2) == 0  # one process per language
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parallel"]  # the language folders are moved in
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert files == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     different = [
@@ -32,12 +38,15 @@ def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch)
     assert _urls(site / "sitemap.xml") == _urls(out / "sitemap.xml")
 
 
-def test_make_build_writes_the_site_folder_it_is_given(tmp_path):
+@pytest.mark.parametrize("how", [[], ["--processes", "1"]], ids=["as-make-build", "one-process"])
+def test_make_build_writes_the_site_folder_it_is_given(tmp_path, how):
     """`make build` runs `python -m kb.parallel ../site` in hooks/: the site lands in the
-    project's site/ folder (with one process, MkDocs runs in the project's folder)."""
+    project's site/ folder (with one process, MkDocs runs in the project's folder), and
+    nothing else is left beside it."""
     project = copy_project(tmp_path / "project")
+    before = sorted(p.name for p in project.iterdir())
     result = subprocess.run(
-        [sys.executable, "-m", "kb.parallel", "../site", "--processes", "1"],
+        [sys.executable, "-m", "kb.parallel", "../site", *how],
         cwd=project / "hooks",
         capture_output=True,
         text=True,
@@ -45,3 +54,4 @@ def test_make_build_writes_the_site_folder_it_is_given(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "index.html").is_file()
     assert not (tmp_path / "site").exists(), "the site was written beside the project"
+    assert sorted(p.name for p in project.iterdir()) == sorted([*before, ".cache", "site"])

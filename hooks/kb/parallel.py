@@ -1,39 +1,48 @@
 """Build each language in its own process, at the same time, then merge.
 
 mkdocs-static-i18n builds the languages one after the other in one process,
-so a bilingual build uses one core. `python -m kb.parallel SITE_DIR` starts
-one `mkdocs build --strict` per language (KB_ONLY_LANG tells the hooks which
-one), each into its own folder, and merges them: the default language's
-output, plus each other language's folder, charts, sitemap entries and search index (each
-process indexes its own language with Pagefind when its build ends, while the
-other may still be building). The result is the same site as the sequential
-build (tested).
+so a bilingual build uses one core. `python -m kb.parallel SITE_DIR` builds
+each language in its own process (KB_ONLY_LANG tells the hooks which one),
+each into its own folder beside SITE_DIR, and merges them: the default
+language's output becomes the site, and each other language's folder,
+charts, sitemap entries and search index are moved in (each process indexes
+its own language with Pagefind while it builds). The result is the same site
+as the sequential build (tested).
 
-Each process pays the start-up (Python, imports, configuration) again, so
-a small site builds faster in one process, both languages one after the
-other: below PARALLEL_FROM pages (both languages) `make build` runs the
-plugin's own sequential build (measured: docs/performance.md).
-`python -m kb.parallel SITE_DIR [--processes N]` forces one way.
+The processes are forked from this one after it has loaded the configuration
+once (imports, theme, Markdown extensions, hooks): they share that start-up
+instead of paying it each, so one process per language is the faster way at
+every size (measured: docs/performance.md). Where Python cannot fork
+(Windows), each language is a new `mkdocs build`, which pays the start-up
+again: below PARALLEL_FROM pages the plugin's own sequential build is faster
+there. `python -m kb.parallel SITE_DIR [--processes N]` forces one way
+(1: the sequential build in this process).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import yaml
 from kb import engine, search
 
 ROOT = Path(__file__).resolve().parents[2]
-# pages (every language) from which one process per language is faster than one process
+# without fork: pages (every language) from which one process per language is faster than one
 PARALLEL_FROM = 200
+# where the language processes can be forked from this one, they share its imports and
+# configuration, and one process per language is faster at every size (docs/performance.md)
+FORK = hasattr(os, "fork")
 
 
 def languages(config: Path) -> tuple[str, list[str]]:
@@ -52,16 +61,18 @@ def _urls(sitemap: str) -> str:
 
 
 def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
+    """The default language's output becomes the site; each other language's folder is moved
+    in, with its charts, sitemap entries and search index. The outputs are used up."""
     if site.exists():
         shutil.rmtree(site)
-    shutil.copytree(outputs[default], site)
+    shutil.move(outputs[default], site)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for lang, out in outputs.items():
         if lang == default:
             continue
         if (site / lang).exists():
             shutil.rmtree(site / lang)
-        shutil.copytree(out / lang, site / lang)
+        shutil.move(out / lang, site / lang)
         for chart in (out / "assets" / "charts").glob(f"*.{lang}.svg"):
             shutil.copy2(chart, site / "assets" / "charts" / chart.name)
         extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8"))
@@ -77,12 +88,12 @@ PROBLEM = re.compile(r"^  - (.+)$", re.MULTILINE)
 def report(failed: dict[str, str]) -> str:
     """One list of every language's problems (those of the data appear once), sorted by file and line."""
     problems: set[str] = set()
-    unexplained = []
+    unexplained: dict[str, list[str]] = {}  # what a build printed -> the languages that printed it
     for lang, output in failed.items():
         found = PROBLEM.findall(output.split("problems to fix:", 1)[-1]) if "to fix:" in output else []
         problems.update(found)
         if not found:
-            unexplained.append(f"--- the {lang} build failed ---\n{output}")
+            unexplained.setdefault(output, []).append(lang)
 
     def key(problem: str):
         where = problem.split(" ", 1)[0].rstrip(":").split(":")
@@ -90,7 +101,8 @@ def report(failed: dict[str, str]) -> str:
 
     lines = sorted(problems, key=key)
     head = "1 problem to fix:" if len(lines) == 1 else f"{len(lines)} problems to fix:"
-    return "\n".join([*unexplained, *([head] if lines else []), *(f"  - {line}" for line in lines)])
+    said = [f"--- the build failed ({', '.join(langs)}) ---\n{output}" for output, langs in unexplained.items()]
+    return "\n".join([*said, *([head] if lines else []), *(f"  - {line}" for line in lines)])
 
 
 def page_count(project: Path) -> int:
@@ -131,41 +143,104 @@ def _build_here(site: Path, config: Path, strict: bool) -> int:
     return 0
 
 
+def _preload(config: Path) -> None:
+    """Load the configuration once, before forking: the engine, the theme, the plugins, the
+    Markdown extensions (with Material's icon index) and the hooks are then imported and
+    cached once for every language's process. Quietly: a mistake in the configuration is
+    reported by each language's build, which loads it again."""
+    load_config = importlib.import_module(f"{engine.name()}.config").load_config
+    here = Path.cwd()
+    os.chdir(config.parent)
+    logging.disable(logging.CRITICAL)
+    try:
+        with contextlib.suppress(Exception):
+            load_config(str(config))
+    finally:
+        logging.disable(logging.NOTSET)
+        os.chdir(here)
+
+
+def _forked(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, tuple[int, str]]:
+    """Each language built by a child of this process, at the same time: they share what
+    this process has imported and cached (no second Python start-up). Language -> (exit
+    code, what its build printed)."""
+    _preload(config)
+    children = {}
+    for lang, out in outputs.items():
+        log = tempfile.TemporaryFile()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: one language, its output into the log, then exit at once
+            code = 1
+            try:
+                os.dup2(log.fileno(), 1)
+                os.dup2(log.fileno(), 2)
+                os.environ["KB_ONLY_LANG"] = lang
+                code = _build_here(out, config, strict)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children[lang] = (pid, log)
+    results = {}
+    for lang, (pid, log) in children.items():
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        log.seek(0)
+        results[lang] = (code, log.read().decode("utf-8", errors="replace"))
+        log.close()
+    return results
+
+
+def _spawned(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, tuple[int, str]]:
+    """Where a process cannot fork (Windows): one `mkdocs build` per language."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # not -q: it hides the warnings that --strict counts
+    cmd = [*engine.command(), "build", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
+    procs = {
+        lang: subprocess.Popen(
+            [*cmd, "-d", str(out)],
+            cwd=config.parent,
+            env={**env, "KB_ONLY_LANG": lang},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for lang, out in outputs.items()
+    }
+    texts = {lang: proc.communicate()[0] for lang, proc in procs.items()}
+    return {lang: (procs[lang].returncode, text) for lang, text in texts.items()}
+
+
 def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, processes: int | None = None) -> int:
     # relative to where the command was given (`make build` gives ../site from hooks/), not
     # to the project's folder, where MkDocs runs
     site, config = site.resolve(), config.resolve()
-    default, others = languages(config)
+    try:
+        default, others = languages(config)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, StopIteration):
+        processes = 1  # MkDocs reads mkdocs.yml again and says what is wrong with it
     if processes is None:
-        processes = 1 if page_count(config.parent) < PARALLEL_FROM else 1 + len(others)
+        processes = 1 + len(others) if FORK or page_count(config.parent) >= PARALLEL_FROM else 1
     if processes == 1:
         code = _build_here(site, config, strict)
         if code != 0:
             shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
         return code
-    with tempfile.TemporaryDirectory() as tmp:
+    site.parent.mkdir(parents=True, exist_ok=True)
+    # beside the site, so that the merge moves folders instead of copying them
+    with tempfile.TemporaryDirectory(prefix=f".{site.name}-", dir=site.parent) as tmp:
         outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        # not -q: it hides the warnings that --strict counts
-        cmd = [*engine.command(), "build", "--clean", "-f", str(config)]
-        if strict:
-            cmd.append("--strict")
-        procs = {
-            lang: subprocess.Popen(
-                [*cmd, "-d", str(out)],
-                cwd=config.parent,
-                env={**env, "KB_ONLY_LANG": lang},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for lang, out in outputs.items()
-        }
-        outputs_text = {lang: proc.communicate()[0] for lang, proc in procs.items()}
-        failed = {lang: text for lang, text in outputs_text.items() if procs[lang].returncode != 0}
+        results = (_forked if FORK else _spawned)(outputs, config, strict)
+        failed = {lang: text for lang, (code, text) in results.items() if code != 0}
         if failed:
+            shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
             print(report(failed), file=sys.stderr)
             return 1
+        for _code, text in results.values():
+            sys.stderr.write(text)
         try:
             merge(outputs, default, site)
         except search.SearchError as exc:
