@@ -225,6 +225,22 @@ def test_search_on_a_phone(browser, base_url, lang):
     context.close()
 
 
+@pytest.mark.parametrize("lang, query", [("fr", "travailleuses domestiques"), ("en", "domestic workers")])
+def test_typing_downloads_the_excerpts_of_the_last_query_only(page, base_url, lang, query):
+    """Each result shown downloads its excerpt: a reader typing key by key on a slow phone
+    (the CPU slowed 4 times, as Lighthouse's mobile emulation) downloads those of the results
+    for what they typed, not those of a word half typed, even when the page takes longer to
+    search for a key than the reader takes to type the next one."""
+    fragments = []
+    page.on("request", lambda r: "/pagefind/fragment/" in r.url and fragments.append(r.url))
+    open_search(page, base_url, lang)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.keyboard.type(query, delay=150)
+    shown = settled(page, query)
+    page.wait_for_load_state("networkidle")
+    assert 0 < len(shown) <= 5 and len(fragments) == len(shown), (shown, fragments)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_first_visit_downloads_no_search_data(page, base_url, lang):
     # The engine and the index load when the reader opens the search, not with the pages.

@@ -21,6 +21,7 @@
   var PAGE = 5; // results shown at once: each one downloads its excerpt
   var SHORTEST = 3; // fewer letters would load most of the index for little use
   var PAUSE = 250; // ms without a key before the results (and their excerpts) are shown
+  var IDLE = 200; // and at least this long after the page has searched for the last key
   var engine = null; // promise of Pagefind, once loaded
   var current = null; // the latest search's results
   var shown = 0;
@@ -183,7 +184,17 @@
 
   // Every key searches at once (the index chunks the words need start loading);
   // the results are shown after a short pause, or at once for a shared address.
+  // The pause also counts from the end of the search: on a slow phone a key's
+  // search can take longer than the gap between two keys, and the next key,
+  // held until it is done, must not find the excerpts of a word half typed
+  // already downloading.
   var waiting = null;
+  function pause(now, started) {
+    return function (found) {
+      var left = now === true ? 0 : Math.max(PAUSE - (performance.now() - started), IDLE);
+      return new Promise(function (resolve) { waiting = setTimeout(function () { resolve(found); }, left); });
+    };
+  }
   function run(now) {
     var typed = input.value.trim();
     var query = unelided(typed);
@@ -198,13 +209,12 @@
     }
     list.setAttribute("aria-busy", "true");
     if (!engine) say(text.kbLoading);
-    var paused = new Promise(function (resolve) { waiting = setTimeout(resolve, now === true ? 0 : PAUSE); });
+    var started = performance.now();
     return load().then(function (pagefind) {
-      return Promise.all([find(pagefind, query), paused]);
-    }).then(function (found) {
+      return find(pagefind, query);
+    }).then(pause(now, started)).then(function (found) {
       if (mine !== generation) return;
-      var results = found[0];
-      current = results;
+      current = found;
       shown = 0;
       return more(true).then(function () {
         if (mine !== generation) return;
