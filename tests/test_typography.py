@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, lang_root, pages, soup
+from conftest import ROOT, copy_project, lang_root, pages, soup
 from kb.typography import check_data, check_line, check_page, check_tree, fix_line
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -170,6 +170,44 @@ def test_check_data_reports_file_line_and_field(tmp_path):
         "write ’ (or ‘ ’ around a quotation inside a quotation)",
         "data/things.yml:4: things[0].title: straight apostrophe in French text (d'étape): write ’",
     ]
+
+
+# --- A language without rules ------------------------------------------------
+
+
+def test_a_language_without_rules_is_left_alone():
+    """Spanish, added in mkdocs.yml, has no rules here: neither English nor French ones apply."""
+    line = 'La «Declaración» de CARE\'s "Trabajo digno": ¿qué?'
+    assert check_line(line, "es") == []
+    assert fix_line(line, "es") == line
+
+
+def test_passages_in_another_language_are_left_alone_in_every_language():
+    assert check_line('The <span lang="fr">"l\'OIT"</span> and *Trabajo Digno\'s*{: lang=es } reports', "en") == []
+    assert check_line("Le rapport *CARE's*{: lang=en } de l’OIT.", "fr") == []
+
+
+def test_with_a_third_language_every_language_of_a_field_is_checked(tmp_path):
+    """A field with a Spanish text keeps its French and English checks (the check reads the
+    languages from mkdocs.yml); the Spanish text has no rules to break."""
+    from test_languages import _add_spanish
+
+    project = copy_project(tmp_path / "project")
+    _add_spanish(project)
+    coalitions = project / "data" / "coalitions.yml"
+    text = coalitions.read_text(encoding="utf-8")
+    old = 'en: "Gender-Based Violence", es: "Violencia de género"'
+    assert old in text
+    coalitions.write_text(
+        text.replace(old, 'en: "Gender-Based Violence\'s", es: "Violencia \\"de\\" género"', 1), encoding="utf-8"
+    )
+    (project / "content" / "es" / "about.md").write_text('# Acerca de\n\nEl "trabajo digno".\n', encoding="utf-8")
+    problems = [str(p) for p in check_tree(project)]
+    assert [p for p in problems if "coalitions.yml" in p] == [
+        p for p in problems if "coalitions.yml" in p and ".en: straight apostrophe in English text" in p
+    ]
+    assert any(".en: straight apostrophe in English text (Violence's)" in p for p in problems), problems
+    assert not [p for p in problems if "content/es/" in p or ".es:" in p], problems
 
 
 def test_the_site_follows_the_typography_rules():

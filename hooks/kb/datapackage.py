@@ -386,7 +386,7 @@ def description_problems(root: Path, data: Data | None) -> list[Problem]:
                 display = f"data/schemas/{path.name}"
                 place = (*where, lang)
                 messages = check_data_text(text) if isinstance(text, str) else ["a description is a text in quotes"]
-                if isinstance(text, str):  # French rules in French, English ones (quotes) otherwise
+                if isinstance(text, str):  # the typography rules of the text's language, if it has any
                     messages += typography.check_line(text, lang)
                 for message in messages:
                     problems.setdefault((display, place, message), doc.problem(place, message))

@@ -1,17 +1,19 @@
 """Typography check: the house rules of docs/translators.md, line by line.
 
-French text (pages in content/fr/, the `fr` text of data fields, and the
-titles of documents written in French) follows French typography: curly
-apostrophes, a no-break space before `: ; ? !` and inside « », ordinals in
-the house form `25^e^`, a narrow no-break space before `%`, "Nations
-unies". English text (pages in content/en/, the `en` text of data fields)
-uses curly quotation marks and apostrophes.
+The rules are those of a language (RULES), applied to the text in that
+language: pages in content/<language>/, a data field's text in that
+language, and the titles of documents written in it. French text follows
+French typography: curly apostrophes, a no-break space before `: ; ? !` and
+inside « », ordinals in the house form `25^e^`, a narrow no-break space
+before `%`, "Nations unies". English text uses curly quotation marks and
+apostrophes. A language of the site without rules here (one added in
+mkdocs.yml) is not checked: English or French rules would be wrong for it.
 
 Only the text a reader sees is checked: code, URLs, link targets, HTML tags
 and their attributes, attribute lists (`{ #id }`, `{: lang=es }`),
 directive comments, footnote and abbreviation markers, front matter keys
-and the quotes around Markdown syntax are left alone. In French text,
-passages marked as another language (`<span lang="en">…</span>`,
+and the quotes around Markdown syntax are left alone. Passages marked as
+another language (`<span lang="en">…</span>` in French text,
 `*Trabajo Digno*{: lang=es }`) are left alone too.
 
 Every problem is reported as `file:line: what to fix` (data:
@@ -25,8 +27,10 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
+from . import languages
 from .problems import Problem, field_path
 from .yamlfile import load_yaml
 
@@ -56,10 +60,17 @@ _MASK_RE = re.compile("|".join(f"(?:{m})" for m in _MASKS), re.MULTILINE)
 # admonitions, collapsible blocks and content tabs: `!!! note "Title"`, `??? tip "Title"`, `=== "Title"`
 _ADMONITION = re.compile(r'^(\s*(?:(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*|===!?\+?))(?:\s+(")([^"]*)("))?')
 _TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
-# passages in another language, left out of the French checks
-_FOREIGN = re.compile(
-    r"<(\w+)\s+lang=\"(?!fr\")[a-z]{2}\"[^>]*>.*?</\1>|\*[^*\n]+\*\{:\s*lang=(?!fr\b)[a-z]{2}\s*\}",
-)
+
+
+@cache
+def _foreign(lang: str) -> re.Pattern:
+    """Passages marked as in a language other than `lang`, left out of its checks."""
+    code = re.escape(lang)
+    return re.compile(
+        rf"<(\w+)\s+lang=\"(?!{code}\")[a-zA-Z-]{{2,}}\"[^>]*>.*?</\1>"
+        rf"|\*[^*\n]+\*\{{:\s*lang=(?!{code}\b)[a-zA-Z-]{{2,}}\s*\}}",
+    )
+
 
 _ORDINAL = re.compile(
     r"(?<![\w^])(\d+|[IVXLC]{2,})(?:<sup>(er|re|e|ème)</sup>|(ᵉʳ|ʳᵉ|ᵉ)|(ème|eme|er|re|e)(?![\w^]))",
@@ -86,9 +97,8 @@ def mask(line: str, lang: str) -> str:
             hide(m.start(4), m.end(4))
     for m in _MASK_RE.finditer(line):
         hide(m.start(), m.end())
-    if lang == "fr":
-        for m in _FOREIGN.finditer(line):
-            hide(m.start(), m.end())
+    for m in _foreign(lang).finditer(line):
+        hide(m.start(), m.end())
     return "".join(chars)
 
 
@@ -156,10 +166,14 @@ def _english(text: str, line: str) -> list[str]:
     return out
 
 
+# language -> its rules: (masked text, line) -> what to fix
+RULES = {"fr": _french, "en": _english}
+
+
 def check_line(line: str, lang: str) -> list[str]:
-    """What to fix in one line of text in `lang` ("fr" or "en"), in plain words."""
-    text = mask(line, lang)
-    return _french(text, line) if lang == "fr" else _english(text, line)
+    """What to fix in one line of text in `lang`, in plain words (nothing for a language without rules)."""
+    rules = RULES.get(lang)
+    return rules(mask(line, lang), line) if rules else []
 
 
 # --- Fixes -------------------------------------------------------------------
@@ -195,19 +209,26 @@ def _fix_quotes(line: str) -> str:
     return "".join(out)
 
 
+def _fix_french(line: str) -> str:
+    lang = "fr"
+    line = _apply(line, lang, "'", lambda m, s: "’")
+    line = _apply(line, lang, r" ([;?!])", lambda m, s: NNBSP + m.group(1))
+    line = _apply(line, lang, r" :", lambda m, s: NBSP + ":")
+    line = _apply(line, lang, r"«(?![\u00a0\u202f])[ ]?", lambda m, s: "«" + NBSP)
+    line = _apply(line, lang, r"(?<![\u00a0\u202f])[ ]?»", lambda m, s: NBSP + "»")
+    line = _apply(line, lang, r"(\d)[ \u00a0]?%", lambda m, s: m.group(1) + NNBSP + "%")
+    line = _apply(line, lang, _ORDINAL.pattern, lambda m, s: _house_ordinal(m))
+    return _apply(line, lang, r"Nations Unies", lambda m, s: "Nations unies")
+
+
+# language -> the fixes of its rules that are safe to make without a human
+FIXES = {"fr": _fix_french, "en": _fix_quotes}
+
+
 def fix_line(line: str, lang: str) -> str:
     """The line with the safe fixes applied (never inside code, URLs, tags or attributes)."""
-    if lang == "fr":
-        line = _apply(line, lang, "'", lambda m, s: "’")
-        line = _apply(line, lang, r" ([;?!])", lambda m, s: NNBSP + m.group(1))
-        line = _apply(line, lang, r" :", lambda m, s: NBSP + ":")
-        line = _apply(line, lang, r"«(?![\u00a0\u202f])[ ]?", lambda m, s: "«" + NBSP)
-        line = _apply(line, lang, r"(?<![\u00a0\u202f])[ ]?»", lambda m, s: NBSP + "»")
-        line = _apply(line, lang, r"(\d)[ \u00a0]?%", lambda m, s: m.group(1) + NNBSP + "%")
-        line = _apply(line, lang, _ORDINAL.pattern, lambda m, s: _house_ordinal(m))
-        line = _apply(line, lang, r"Nations Unies", lambda m, s: "Nations unies")
-        return line
-    return _fix_quotes(line)
+    fix = FIXES.get(lang)
+    return fix(line) if fix else line
 
 
 # --- Files -------------------------------------------------------------------
@@ -256,39 +277,41 @@ def check_page(path: Path, display: str, lang: str) -> list[Problem]:
     return problems
 
 
-def _texts(value, path, lang_of_record=None):
-    """(path, lang, text) of every text in data: `fr`/`en` of bilingual fields, titles in their `lang`."""
+def _texts(value, path, langs: languages.Languages):
+    """(path, lang, text) of every text in data: each language's text of a translated field
+    (keyed by the site's languages, the source's among them), titles in their `lang`."""
     if isinstance(value, dict):
-        if isinstance(value.get("fr"), str) and set(value) <= {"fr", "en"}:
-            yield (*path, "fr"), "fr", value["fr"]
-            if isinstance(value.get("en"), str):
-                yield (*path, "en"), "en", value["en"]
+        if isinstance(value.get(langs.source), str) and set(value) <= set(langs.all):
+            for lang in langs.all:
+                if isinstance(value.get(lang), str):
+                    yield (*path, lang), lang, value[lang]
             return
         for key, sub in value.items():
-            if key == "title" and isinstance(sub, str) and value.get("lang") in ("fr", "en"):
+            if key == "title" and isinstance(sub, str) and isinstance(value.get("lang"), str):
                 yield (*path, key), value["lang"], sub
             else:
-                yield from _texts(sub, (*path, key))
+                yield from _texts(sub, (*path, key), langs)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _texts(item, (*path, i))
+            yield from _texts(item, (*path, i), langs)
 
 
-def check_data(path: Path, display: str) -> list[Problem]:
+def check_data(path: Path, display: str, langs: languages.Languages | None = None) -> list[Problem]:
     doc, problems = load_yaml(path, display)
     if doc is None:
         return problems
     out = []
-    for field, lang, text in _texts(doc.data, ()):
+    for field, lang, text in _texts(doc.data, (), langs or languages.project()):
         for message in check_line(text, lang):
             out.append(Problem(display, doc.line_of(field), field_path(field), message))
     return out
 
 
 def check_tree(root: Path, skip: frozenset[str] = frozenset()) -> list[Problem]:
-    """Every page of content/fr and content/en and every data file under `root`, except the paths in `skip`."""
+    """Every page of every language folder and every data file under `root`, except the paths in `skip`."""
+    langs = languages.read(root / "mkdocs.yml")
     problems = []
-    for lang in ("fr", "en"):
+    for lang in langs.all:
         for page in sorted((root / "content" / lang).rglob("*.md")):
             display = page.relative_to(root).as_posix()
             if display not in skip:
@@ -296,7 +319,7 @@ def check_tree(root: Path, skip: frozenset[str] = frozenset()) -> list[Problem]:
     for data in sorted((root / "data").glob("*.yml")):
         display = data.relative_to(root).as_posix()
         if display not in skip:
-            problems += check_data(data, display)
+            problems += check_data(data, display, langs)
     return problems
 
 
@@ -315,15 +338,14 @@ def _fix_page(path: Path, lang: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-_DATA_VALUE = re.compile(r'(\b(fr|en):\s*")((?:[^"\\]|\\.)*)(")')
-
-
-def _fix_data(path: Path) -> None:
+def _fix_data(path: Path, langs: languages.Languages) -> None:
+    codes = "|".join(re.escape(lang) for lang in langs.all)
+    value = re.compile(rf'(\b({codes}):\s*")((?:[^"\\]|\\.)*)(")')
     lines = path.read_text(encoding="utf-8").split("\n")
     for n, line in enumerate(lines):
         if line.lstrip().startswith("#"):
             continue
-        lines[n] = _DATA_VALUE.sub(lambda m: m.group(1) + fix_line(m.group(3), m.group(2)) + m.group(4), line)
+        lines[n] = value.sub(lambda m: m.group(1) + fix_line(m.group(3), m.group(2)) + m.group(4), line)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -332,11 +354,12 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     root = Path(__file__).resolve().parents[2]
     if "--fix" in argv:
-        for lang in ("fr", "en"):
+        langs = languages.read(root / "mkdocs.yml")
+        for lang in langs.all:
             for page in sorted((root / "content" / lang).rglob("*.md")):
                 _fix_page(page, lang)
         for data in sorted((root / "data").glob("*.yml")):
-            _fix_data(data)
+            _fix_data(data, langs)
     problems = check_tree(root)
     for p in problems:
         print(p)
