@@ -67,7 +67,7 @@ def timed_build(
 ) -> tuple[float, int]:
     """Wall time (s) and peak memory (KiB, largest process) of one build in fresh processes.
 
-    parallel=False: mkdocs-static-i18n's own sequential build; True: `make build` (one process, or one per language from kb.parallel.PARALLEL_FROM pages).
+    parallel=False: mkdocs-static-i18n's own sequential build; True: `make build` (one process per language, kb.parallel).
     """
     cmd = [PY, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
     if strict:
@@ -586,7 +586,7 @@ def main() -> int:
         "| what | seconds | samples |",
         "|---|---|---|",
         f"| strict build of the real site (both languages) | {report['build']['seconds']:.2f} | {report['build']['samples']} |",
-        f"| `make build` (one process below 200 pages, one per language above) | {report['parallel_build']['seconds']:.2f} | "
+        f"| `make build` (one process per language, forked after one start-up) | {report['parallel_build']['seconds']:.2f} | "
         f"{report['parallel_build']['samples']} |",
         f"| the same content, stock MkDocs + Material + mkdocs-static-i18n, no hooks | "
         f"{report['stock_build']['seconds']:.2f} | {report['stock_build']['samples']} |",
