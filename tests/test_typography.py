@@ -138,6 +138,30 @@ def test_fix_then_check_is_clean():
         assert check_line(fix_line(line, lang), lang) == []
 
 
+def test_fix_data_keeps_the_yaml_valid(tmp_path):
+    """`--fix` on data: the texts are read with their YAML escapes and written back valid."""
+    import yaml
+    from kb import languages
+    from kb.typography import _fix_data
+
+    data = tmp_path / "things.yml"
+    data.write_text(
+        "things:\n"
+        '  - name: {fr: "L\'Alliance\\u00a0: « x »", en: "The \\"on track\\" figure, CARE\'s \\\\ slash"}\n'
+        '    note: {fr: "Sans\\tfaute", en: "Fine\\tas it is"}\n',
+        encoding="utf-8",
+    )
+    untouched = data.read_text(encoding="utf-8").split("\n")[2]
+    _fix_data(data, languages.project())
+    things = yaml.safe_load(data.read_text(encoding="utf-8"))["things"]
+    assert things[0]["name"] == {
+        "fr": f"L’Alliance{NBSP}: «{NBSP}x{NBSP}»",
+        "en": "The “on track” figure, CARE’s \\ slash",
+    }
+    assert data.read_text(encoding="utf-8").split("\n")[2] == untouched  # nothing to fix: left as written
+    assert check_data(data, "data/things.yml") == []
+
+
 # --- Files -------------------------------------------------------------------
 
 

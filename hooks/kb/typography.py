@@ -25,10 +25,13 @@ where the quotation starts and ends.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from functools import cache
 from pathlib import Path
+
+import yaml
 
 from . import languages
 from .problems import Problem, field_path
@@ -338,6 +341,14 @@ def _fix_page(path: Path, lang: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _fix_quoted(quoted: str, lang: str) -> str:
+    """The inside of a YAML double-quoted text, fixed: read with its escapes (`\\"`, `\\u00a0`),
+    fixed as text, written back with JSON's escapes, which YAML reads the same way."""
+    text = yaml.safe_load(f'"{quoted}"') if "\\" in quoted else quoted
+    fixed = fix_line(text, lang)
+    return quoted if fixed == text else json.dumps(fixed, ensure_ascii=False)[1:-1]
+
+
 def _fix_data(path: Path, langs: languages.Languages) -> None:
     codes = "|".join(re.escape(lang) for lang in langs.all)
     value = re.compile(rf'(\b({codes}):\s*")((?:[^"\\]|\\.)*)(")')
@@ -345,7 +356,7 @@ def _fix_data(path: Path, langs: languages.Languages) -> None:
     for n, line in enumerate(lines):
         if line.lstrip().startswith("#"):
             continue
-        lines[n] = value.sub(lambda m: m.group(1) + fix_line(m.group(3), m.group(2)) + m.group(4), line)
+        lines[n] = value.sub(lambda m: m.group(1) + _fix_quoted(m.group(3), m.group(2)) + m.group(4), line)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
