@@ -75,11 +75,15 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
         shutil.move(out / lang, site / lang)
         for chart in (out / "assets" / "charts").glob(f"*.{lang}.svg"):
             shutil.copy2(chart, site / "assets" / "charts" / chart.name)
-        extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8"))
+        extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8")).lstrip("\n")  # as the plugin joins them
         sitemap = sitemap.replace("</urlset>", extra + "</urlset>")
         search.merge(out, site)  # each process indexed its own language
     (site / "sitemap.xml").write_text(sitemap, encoding="utf-8")
-    (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
+    # compressed as MkDocs compresses it, with the time the default language's build gave it
+    gz = site / "sitemap.xml.gz"
+    mtime = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.exists() else 0
+    with gz.open("wb") as f, gzip.GzipFile(fileobj=f, filename=str(gz), mode="wb", mtime=mtime) as out:
+        out.write(sitemap.encode("utf-8"))
 
 
 PROBLEM = re.compile(r"^  - (.+)$", re.MULTILINE)
@@ -148,6 +152,7 @@ def _preload(config: Path) -> None:
     Markdown extensions (with Material's icon index) and the hooks are then imported and
     cached once for every language's process. Quietly: a mistake in the configuration is
     reported by each language's build, which loads it again."""
+    importlib.import_module(f"{engine.name()}.__main__")  # ProperDocs' redirection of `mkdocs.*` first
     load_config = importlib.import_module(f"{engine.name()}.config").load_config
     here = Path.cwd()
     os.chdir(config.parent)
