@@ -103,25 +103,50 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
+def axe_violations(page) -> list[str]:
+    """axe-core on the page as it is: WCAG 2.0, 2.1 and 2.2 A and AA and best practices,
+    every violation of any impact, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in Axe().run(page, options=options).response["violations"]
+    ]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_accessibility_rules_on_every_page_type(browser, base_url, lang, scheme, width):
-    # axe-core: WCAG 2.0, 2.1 and 2.2 A and AA and best practices, no violation of any impact
-    from axe_playwright_python.sync_playwright import Axe
-
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
     page = context.new_page()
-    axe = Axe()
     found = []
     for kind, path in AXE_PAGES.items():
         page.goto(url_of(base_url, lang, path))
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-        for v in axe.run(page, options=options).response["violations"]:
-            found.append(f"{kind}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}")
+        found += [f"{kind}: {violation}" for violation in axe_violations(page)]
     context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_open_phone_menu_keeps_the_accessibility_rules(browser, base_url, lang, scheme):
+    """The side menu open on a phone: at its top level (from the home page) and at a nested
+    level (it opens at the level of the page being read)."""
+    w, h = WIDTHS["phone"]
+    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+    page = context.new_page()
+    found = []
+    for kind in ("home", "generated"):
+        page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
+        page.locator("button.kb-button--drawer").click()
+        page.wait_for_timeout(400)  # the slide
+        assert page.evaluate("document.getElementById('__drawer').checked")
+        found += [f"{kind}, menu open: {violation}" for violation in axe_violations(page)]
+    context.close()
+    assert not found, f"{lang}, {scheme}:\n" + "\n".join(found)
 
 
 def phone(browser, **extra):

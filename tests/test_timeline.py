@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import LANGS, ROOT, url_of
 from playwright.sync_api import expect
-from test_browser import AXE_TAGS, WIDTHS
+from test_browser import WIDTHS, axe_violations
 
 EVENTS = yaml.safe_load((ROOT / "data/timeline.yml").read_text(encoding="utf-8"))["events"]
 LABELS = yaml.safe_load((ROOT / "data/labels.yml").read_text(encoding="utf-8"))["labels"]
@@ -221,16 +221,12 @@ def test_only_the_timeline_page_loads_its_script(page, base_url):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_filtered_timeline_keeps_the_accessibility_rules(browser, base_url, lang, scheme, width):
-    from axe_playwright_python.sync_playwright import Axe
-
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
     page = context.new_page()
     source, theme = pair_with(0)
     open_timeline(page, base_url, lang, f"?source={source}&theme={theme}")
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    found = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
-             for v in Axe().run(page, options=options).response["violations"]]
+    found = axe_violations(page)
     context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
