@@ -130,23 +130,39 @@ def test_accessibility_rules_on_every_page_type(browser, base_url, lang, scheme,
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_open_phone_menu_keeps_the_accessibility_rules(browser, base_url, lang, scheme):
-    """The side menu open on a phone: at its top level (from the home page) and at a nested
-    level (it opens at the level of the page being read)."""
-    w, h = WIDTHS["phone"]
+def test_open_panels_keep_the_accessibility_rules(browser, base_url, lang, scheme, width):
+    """What the page-type test cannot see, every panel closed: the search with its results
+    shown, the language switcher open, and on phones the side menu open, at its top level
+    (from the home page) and at a nested level (it opens at the level of the page read)."""
+    w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
     page = context.new_page()
     found = []
-    for kind in ("home", "generated"):
-        page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
-        page.locator("button.kb-button--drawer").click()
-        page.wait_for_timeout(400)  # the slide
-        assert page.evaluate("document.getElementById('__drawer').checked")
-        found += [f"{kind}, menu open: {violation}" for violation in axe_violations(page)]
+    page.goto(url_of(base_url, lang, AXE_PAGES["content"]))
+    page.locator("button.kb-button--search" if width == "phone" else "input.md-search__input").click()
+    query = "genre" if lang == "fr" else "gender"
+    page.keyboard.type(query)
+    page.wait_for_function(
+        """() => document.querySelector('.md-search-result__list').getAttribute('aria-busy') === 'false'
+                 && document.querySelectorAll('.md-search-result__item mark').length > 0"""
+    )
+    found += [f"search results: {violation}" for violation in axe_violations(page)]
+    page.keyboard.press("Escape")
+    page.locator(".md-header .md-select button").first.click()
+    page.wait_for_timeout(400)  # the list fades in
+    found += [f"language switcher: {violation}" for violation in axe_violations(page)]
+    if width == "phone":
+        for kind in ("home", "generated"):
+            page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
+            page.locator("button.kb-button--drawer").click()
+            page.wait_for_timeout(400)  # the slide
+            assert page.evaluate("document.getElementById('__drawer').checked")
+            found += [f"{kind}, menu open: {violation}" for violation in axe_violations(page)]
     context.close()
-    assert not found, f"{lang}, {scheme}:\n" + "\n".join(found)
+    assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
 def phone(browser, **extra):
