@@ -151,6 +151,22 @@ def test_results_are_of_the_readers_language_only(page, base_url, site, lang):
             assert (lang_root(site, lang) / rel / "index.html").is_file(), r
 
 
+@pytest.mark.parametrize("lang, query", [("fr", "genre"), ("en", "gender")])
+def test_the_citation_block_is_not_searched(page, base_url, lang, query):
+    """"Cite this page" repeats the site's name (« … justice de genre », "… gender justice")
+    and "BibTeX" on every page: neither may make every page a result, nor show a page's
+    citation as a result."""
+    open_search(page, base_url, lang)
+    page.keyboard.type(query)
+    assert settled(page, query)
+    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    assert not [link for link in links if "#kb-cite" in link], links
+    # a word of the citation alone: it matched every page (Pagefind may still find a near word)
+    open_search(page, base_url, lang)
+    page.keyboard.type("bibtex")
+    assert len(settled(page, "bibtex")) < 5
+
+
 @pytest.mark.parametrize("lang, query, words", [
     ("fr", "redevabilité", ["redevabilité"]),
     ("en", "domestic workers", ["domestic", "workers"]),

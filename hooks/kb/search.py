@@ -26,9 +26,11 @@ from pathlib import Path
 BODY = "data-pagefind-body"
 ARTICLE = '<article class="md-content__inner md-typeset">'
 # inside the article, left out of the index: permalink signs, "edit this
-# page" buttons, and the citation block that names the same sources on most
-# pages (its words would match every page; the bibliography page lists them)
-IGNORE = [".headerlink", ".md-content__button", ".kb-sources"]
+# page" buttons, the block that names the same sources on most pages (the
+# bibliography page lists them), and "cite this page", which repeats the
+# site's name and the page's title on every page: with it, every page matched
+# « genre », « gender » or « justice », and each result showed its citation.
+IGNORE = [".headerlink", ".md-content__button", ".kb-sources", ".kb-cite"]
 # Pagefind's index chunk size (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE; its default,
 # 20,000, made chunks of about 40 KB compressed here, this one about 8 KB). A
 # query loads the chunks holding the words it begins with: smaller chunks keep
