@@ -25,7 +25,6 @@ link check and problem report is the whole build's, a few seconds later
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import shutil
 import sys
@@ -45,10 +44,10 @@ from kb import engine, languages, preview  # noqa: E402
 
 log = logging.getLogger("mkdocs.kb_serve")
 ENGINE = engine.name()
-build = importlib.import_module(f"{ENGINE}.commands.build").build
-load_config = importlib.import_module(f"{ENGINE}.config").load_config
-livereload = importlib.import_module(f"{ENGINE}.livereload")
-exceptions = importlib.import_module(f"{ENGINE}.exceptions")
+build = engine.module("commands.build").build
+load_config = engine.module("config").load_config
+livereload = engine.module("livereload")
+exceptions = engine.module("exceptions")
 # how long a browser counts as showing a page after its last live-reload request
 # (a browser renews its request every minute while the page stays open)
 VIEWER_TTL = 90.0

@@ -39,3 +39,19 @@ def test_properdocs_builds_the_same_site_byte_for_byte(site, tmp_path, how):
     assert different == []
     # and the generator meta is the only difference: it names the engine
     assert b"ProperDocs" in (out / "index.html").read_bytes()
+
+
+def test_the_preview_loads_the_configuration_with_properdocs(tmp_path):
+    """`make serve ENGINE=properdocs`: the preview's process loads mkdocs.yml with ProperDocs
+    (the i18n plugin must be taken for a ProperDocs plugin)."""
+    code = (
+        "import sys; sys.path.insert(0, 'hooks'); import kb_serve; "
+        "config = kb_serve.load_config(config_file='mkdocs.yml', site_dir=sys.argv[1]); "
+        "print(type(config).__module__)"
+    )
+    env = {**os.environ, "KB_ENGINE": "properdocs", "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().startswith("properdocs."), result.stdout

@@ -8,8 +8,10 @@ import `mkdocs.*`, which ProperDocs redirects to itself.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from types import ModuleType
 
 ENGINES = ("mkdocs", "properdocs")
 
@@ -24,3 +26,12 @@ def name() -> str:
 def command() -> list[str]:
     """The command that runs the engine with this Python: `python -m mkdocs`."""
     return [sys.executable, "-m", name()]
+
+
+def module(part: str) -> ModuleType:
+    """The engine's module `part` ("config", "commands.build"…), imported in this process. The
+    engine's command-line module comes first: ProperDocs' redirects the plugins' `mkdocs.*`
+    imports to itself, without which the i18n plugin is no ProperDocs plugin."""
+    engine = name()
+    importlib.import_module(f"{engine}.__main__")
+    return importlib.import_module(f"{engine}.{part}")

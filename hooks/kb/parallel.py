@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import importlib
 import logging
 import os
 import re
@@ -129,7 +128,7 @@ def _build_here(site: Path, config: Path, strict: bool) -> int:
     """The plugin's own build, both languages one after the other, in this process (no second
     Python start-up); it indexes the site for search itself."""
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    cli = importlib.import_module(f"{engine.name()}.__main__").cli
+    cli = engine.module("__main__").cli
     args = ["build", "--clean", "-f", str(config), "-d", str(site), *(["--strict"] if strict else [])]
     here = Path.cwd()
     os.chdir(config.parent)
@@ -152,8 +151,7 @@ def _preload(config: Path) -> None:
     Markdown extensions (with Material's icon index) and the hooks are then imported and
     cached once for every language's process. Quietly: a mistake in the configuration is
     reported by each language's build, which loads it again."""
-    importlib.import_module(f"{engine.name()}.__main__")  # ProperDocs' redirection of `mkdocs.*` first
-    load_config = importlib.import_module(f"{engine.name()}.config").load_config
+    load_config = engine.module("config").load_config
     here = Path.cwd()
     os.chdir(config.parent)
     logging.disable(logging.CRITICAL)
