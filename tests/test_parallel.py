@@ -44,3 +44,20 @@ def test_make_build_writes_the_site_folder_it_is_given(tmp_path, how):
     assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "index.html").is_file()
     assert not (tmp_path / "site").exists(), "the site was written beside the project"
     assert sorted(p.name for p in project.iterdir()) == sorted([*before, ".cache", "site"])
+
+
+def test_a_problem_of_several_lines_is_reported_whole_and_once():
+    """MkDocs' list of pages missing from the nav is one problem over several lines: each
+    language's build prints it, and `make build` lists it once, its lines under it."""
+    from kb.problems import KbError, Problem
+
+    nav = Problem("mkdocs.yml", None, "", 'not included in the "nav" configuration:\n  - fr/orphan.md')
+    link = Problem("content/en/about.md", 3, "link", "a link to 'nowhere.md'")
+    fr = "WARNING -  not included:\n  - fr/orphan.md\nERROR   -  " + KbError([nav]).report() + "\nAborted!"
+    en = KbError([link, nav]).report()
+    assert parallel.report({"fr": fr, "en": en}).splitlines() == [
+        "2 problems to fix:",
+        "  - content/en/about.md:3: link: a link to 'nowhere.md'",
+        '  - mkdocs.yml: not included in the "nav" configuration:',
+        "      - fr/orphan.md",
+    ]

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import yaml
 from kb import engine, search
+from kb.problems import item, items
 
 ROOT = Path(__file__).resolve().parents[2]
 # without fork: pages (every language) from which one process per language is faster than one
@@ -85,15 +86,12 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
         out.write(sitemap.encode("utf-8"))
 
 
-PROBLEM = re.compile(r"^  - (.+)$", re.MULTILINE)
-
-
 def report(failed: dict[str, str]) -> str:
     """One list of every language's problems (those of the data appear once), sorted by file and line."""
     problems: set[str] = set()
     unexplained: dict[str, list[str]] = {}  # what a build printed -> the languages that printed it
     for lang, output in failed.items():
-        found = PROBLEM.findall(output.split("problems to fix:", 1)[-1]) if "to fix:" in output else []
+        found = items(re.split(r"problems? to fix:", output, maxsplit=1)[-1]) if "to fix:" in output else []
         problems.update(found)
         if not found:
             unexplained.setdefault(output, []).append(lang)
@@ -105,7 +103,7 @@ def report(failed: dict[str, str]) -> str:
     lines = sorted(problems, key=key)
     head = "1 problem to fix:" if len(lines) == 1 else f"{len(lines)} problems to fix:"
     said = [f"--- the build failed ({', '.join(langs)}) ---\n{output}" for output, langs in unexplained.items()]
-    return "\n".join([*said, *([head] if lines else []), *(f"  - {line}" for line in lines)])
+    return "\n".join([*said, *([head] if lines else []), *(item(line) for line in lines)])
 
 
 def page_count(project: Path) -> int:

@@ -34,7 +34,25 @@ class KbError(Exception):
     def report(self) -> str:
         count = len(self.problems)
         head = "1 problem to fix:" if count == 1 else f"{count} problems to fix:"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([head, *(item(p) for p in self.problems)])
+
+
+def item(problem) -> str:
+    """A problem as an item of a printed list: `  - file:line: message`, the further lines of
+    a message that has several (MkDocs' list of pages missing from the nav) indented under it."""
+    return "  - " + str(problem).replace("\n", "\n    ")
+
+
+def items(text: str) -> list[str]:
+    """The problems of a list printed with `item`, each whole, in order (to read back what
+    another process printed)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("  - "):
+            found.append(line[4:])
+        elif line.startswith("    ") and found:
+            found[-1] += "\n" + line[4:]
+    return found
 
 
 def field_path(parts) -> str:
