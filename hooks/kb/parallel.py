@@ -247,6 +247,8 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, p
         except search.SearchError as exc:
             print(exc, file=sys.stderr)
             return 1
+    # the folders named above were temporary: say where the site is
+    print(f"INFO    -  The site ({', '.join(outputs)}) is in {site}", file=sys.stderr)
     return 0
 
 
