@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import LANGS, url_of
+from playwright.sync_api import expect
 
 # One page of each type, by its path below the language root.
 PAGE_TYPES = {
@@ -143,11 +144,14 @@ def test_open_panels_keep_the_accessibility_rules(browser, base_url, lang, schem
     found = []
     page.goto(url_of(base_url, lang, AXE_PAGES["content"]))
     page.locator("button.kb-button--search" if width == "phone" else "input.md-search__input").click()
+    expect(page.locator("input.md-search__input")).to_be_focused()  # keys typed before would be lost
     query = "genre" if lang == "fr" else "gender"
     page.keyboard.type(query)
     page.wait_for_function(
-        """() => document.querySelector('.md-search-result__list').getAttribute('aria-busy') === 'false'
-                 && document.querySelectorAll('.md-search-result__item mark').length > 0"""
+        """(query) => document.querySelector('.md-search__input').value === query
+                 && document.querySelector('.md-search-result__list').getAttribute('aria-busy') === 'false'
+                 && document.querySelectorAll('.md-search-result__item mark').length > 0""",
+        arg=query,
     )
     found += [f"search results: {violation}" for violation in axe_violations(page)]
     page.keyboard.press("Escape")

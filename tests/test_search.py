@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import LANGS, lang_root, url_of
+from playwright.sync_api import expect
 
 # (query, page it must return in the first five, check every prefix from this many letters: 0 = not)
 QUERIES = {
@@ -229,7 +230,7 @@ def test_search_on_a_phone(browser, base_url, lang):
     page.goto(url_of(base_url, lang, "menengage/code-of-conduct/"))
     page.locator("button.kb-button--search").click()
     box = page.locator(BOX)
-    box.wait_for(state="visible")
+    expect(box).to_be_focused()  # the search opened takes the focus: keys typed before would be lost
     query = "travailleuses" if lang == "fr" else "workers"
     page.keyboard.type(query)
     results = settled(page, query)
