@@ -109,6 +109,12 @@ def axe_violations(page) -> list[str]:
     every violation of any impact, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # once the page is still: a colour measured while it fades in (a tooltip, a panel) is
+    # neither the one before nor the one a reader reads
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
+                   || a.effect.getComputedTiming().endTime === Infinity)"""
+    )
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
