@@ -33,7 +33,7 @@ from . import datapackage, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .languages import project
 from .pagefile import read_page
-from .problems import KbError, Problem, emit_annotations, item
+from .problems import KbError, Problem, emit_annotations, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = project().all  # the languages of mkdocs.yml, the source first
@@ -244,9 +244,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _listing(problems: list[Problem], one: str, many: str) -> list[str]:
-    problems = _sorted(problems)
-    head = one if len(problems) == 1 else many.format(len(problems))
-    return [head, *(item(p) for p in problems)]
+    return listing(_sorted(problems), one, many)
 
 
 def main(argv=None) -> int:

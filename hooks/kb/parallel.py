@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 from kb import engine, search
-from kb.problems import item, items
+from kb.problems import items, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 # without fork: pages (every language) from which one process per language is faster than one
@@ -101,9 +101,8 @@ def report(failed: dict[str, str]) -> str:
         return (where[0], int(where[1]) if len(where) > 1 and where[1].isdigit() else 0, problem)
 
     lines = sorted(problems, key=key)
-    head = "1 problem to fix:" if len(lines) == 1 else f"{len(lines)} problems to fix:"
     said = [f"--- the build failed ({', '.join(langs)}) ---\n{output}" for output, langs in unexplained.items()]
-    return "\n".join([*said, *([head] if lines else []), *(item(line) for line in lines)])
+    return "\n".join([*said, *(listing(lines) if lines else [])])
 
 
 def page_count(project: Path) -> int:

@@ -32,9 +32,13 @@ class KbError(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
-        count = len(self.problems)
-        head = "1 problem to fix:" if count == 1 else f"{count} problems to fix:"
-        return "\n".join([head, *(item(p) for p in self.problems)])
+        return "\n".join(listing(self.problems))
+
+
+def listing(problems, one: str = "1 problem to fix:", many: str = "{} problems to fix:") -> list[str]:
+    """The lines of a printed list of problems (or notes), in the order given: its head, then
+    one `item` each."""
+    return [one if len(problems) == 1 else many.format(len(problems)), *(item(p) for p in problems)]
 
 
 def item(problem) -> str:
