@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import LANGS, url_of
 from playwright.sync_api import expect
+from test_search import settled
 
 # One page of each type, by its path below the language root.
 PAGE_TYPES = {
@@ -153,12 +154,7 @@ def test_open_panels_keep_the_accessibility_rules(browser, base_url, lang, schem
     expect(page.locator("input.md-search__input")).to_be_focused()  # keys typed before would be lost
     query = "genre" if lang == "fr" else "gender"
     page.keyboard.type(query)
-    page.wait_for_function(
-        """(query) => document.querySelector('.md-search__input').value === query
-                 && document.querySelector('.md-search-result__list').getAttribute('aria-busy') === 'false'
-                 && document.querySelectorAll('.md-search-result__item mark').length > 0""",
-        arg=query,
-    )
+    assert settled(page, query)  # the results, with their marked words, drawn
     found += [f"search results: {violation}" for violation in axe_violations(page)]
     page.keyboard.press("Escape")
     page.locator(".md-header .md-select button").first.click()
