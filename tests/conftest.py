@@ -53,7 +53,7 @@ def build(project: Path, out: Path, command: list[str] = MKDOCS) -> subprocess.C
 def copy_project(target: Path) -> Path:
     """A copy of the project's inputs, for tests that change them."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "content", "data", "hooks", "overrides", "templates", "translations"):
+    for name in ("mkdocs.yml", "content", "data", "hooks", "overrides", "templates", "translations", "sources"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datapackage, render, templates, translations, typography
+from . import datapackage, quotes, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .languages import project
 from .pagefile import read_page
@@ -202,6 +202,8 @@ MORE_CHECKS: list[tuple[str, Callable]] = [
     ("typography", lambda root, data: typography.check_tree(root)),  # also run by tests/test_typography.py
     # every published CSV column described in every language (x-description in data/schemas/)
     ("descriptions", lambda root, data: datapackage.description_problems(root, data)),
+    # every quotation found in its source's text, sources/<id>.txt (hooks/kb/quotes.py)
+    ("quotations", lambda root, data: quotes.check_tree(root)),
 ]
 
 
