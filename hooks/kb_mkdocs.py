@@ -84,7 +84,8 @@ class Build:
         self.data = data
         # the data has problems: render what can be, check every page, report, fail at the end
         self.data_broken = bool(problems)
-        self.updated: dict[str, str] = gitdates.last_changes(ROOT)  # file -> date of its last commit
+        # file -> date of its last commit (data and templates: the dates of the pages generated from data)
+        self.updated: dict[str, str] = gitdates.last_changes(ROOT, ("content", "data", "templates"))
         self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates")
         self.directives = render.registry(data)
         self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
@@ -396,8 +397,13 @@ def on_page_markdown(markdown, page, config, files):
     # stylesheets only some pages need (overrides/main.html links them)
     used = directives.names(markdown)
     page.meta["kb_styles"] = [css.path for name, css in kinds.stylesheets(State.data).items() if name in used]
-    # "last updated": the last commit that changed the page's file, else today (new or generated page)
-    updated = State.updated.get(display) or gitdates.build_date()
+    # "last updated": the last commit that changed the page's file, or (generated page) its data
+    # file or template; else today (a new page)
+    updated = (
+        State.updated.get(display)
+        or gitdates.generated_date(State.updated, display, kinds.kinds(State.data))
+        or gitdates.build_date()
+    )
     page.meta["kb_updated"] = updated  # for "cite this page" (on_page_context)
     out, problems = markdown, []
     try:

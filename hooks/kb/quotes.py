@@ -21,7 +21,8 @@ What is a quotation (the rule editors read in docs/editors.md):
   itself uses).
 
 Whose source: a page's `sources:` in its front matter; a data record's own
-`source`, `sources` or `cited_by`; otherwise the sources of the pages that
+`source`, `sources` or `cited_by` (a source's own bibliography entry: that
+source); otherwise the sources of the pages that
 show the data file (the pages holding one of its directives, and the
 `sources` its kind's generated pages cite). A quotation is found when it
 appears in one of those documents (of `kind: source`) once both are
@@ -370,6 +371,8 @@ def _page_sources(root: Path) -> dict[str, list[str]]:
 def _record_sources(record) -> list[str] | None:
     if not isinstance(record, dict):
         return None
+    if record.get("kind") == "source" and record.get("id"):  # a source's own bibliography entry quotes it
+        return [record["id"]]
     for key in ("source", "sources", "cited_by"):
         value = record.get(key)
         if value:
