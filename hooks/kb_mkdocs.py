@@ -594,7 +594,7 @@ def on_build_error(error):
 
 
 def _stop_indexing():
-    if State.indexer is not None:
+    if globals().get("State") is not None and State.indexer is not None:  # no State: stopped in on_config
         State.indexer.close()
         State.indexer = None
 

@@ -147,7 +147,8 @@ def verify(site: Site) -> list[Problem]:
             problems.append(_problem(site, rel, None, "is not a regular file"))
         else:
             problems += _file_problems(site, rel, scripts)
-    return problems
+    _TEXTS.pop(site.root, None)
+    return _grouped(problems)
 
 
 def _allowed_scripts(site: Site) -> set[str]:
@@ -248,10 +249,49 @@ def _problem(site: Site, rel: str, needles, message: str) -> Problem:
                 return Problem(source, line, "", f"published as {rel}: {message}")
     if sources and needles is None:  # the file as a whole: copied from the project as it is
         return Problem(sources[0], None, "", f"published as {rel}: {message}")
+    for source, text in _texts(site.root):  # shown on other pages too (a title in the navigation…)
+        for needle in needles or ():
+            line = safety.locate(text, needle) if needle and len(needle) >= 8 else None
+            if line is not None:
+                return Problem(source, line, "", f"published as {rel}: {message}")
     if sources:
         return Problem(sources[0], None, "", f"published as {rel}: {message} (not found in the page's text: "
                                              "made by a directive, the data or the theme)")  # fmt: skip
     return Problem(f"site/{rel}", None, "", message)
+
+
+_TEXTS: dict[Path, list[tuple[str, str]]] = {}
+
+
+def _texts(root: Path) -> list[tuple[str, str]]:
+    """The pages and data of the project (read once per gate): where a published text may come from."""
+    if root not in _TEXTS:
+        paths = [*sorted((root / "content").rglob("*.md")), *sorted((root / "data").glob("*.yml"))]
+        _TEXTS[root] = [
+            (p.relative_to(root).as_posix(), p.read_text(encoding="utf-8", errors="replace"))
+            for p in paths
+            if p.is_file() and not p.is_symlink()
+        ]
+    return _TEXTS[root]
+
+
+PUBLISHED = re.compile(r"^published as (\S+): ")
+
+
+def _grouped(problems: list[Problem]) -> list[Problem]:
+    """One problem of a source's line shown on several published files, naming the first and how many more."""
+    groups: dict[tuple, list[str]] = {}
+    for p in problems:
+        match = PUBLISHED.match(p.message)
+        key = (p.file, p.line, p.field, p.message[match.end() :] if match else p.message)
+        groups.setdefault(key, []).append(match[1] if match else "")
+    out = []
+    for (file, line, field, message), published in groups.items():
+        if published[0]:
+            more = f" and {len(published) - 1} other files" if len(published) > 1 else ""
+            message = f"published as {published[0]}{more}: {message}"
+        out.append(Problem(file, line, field, message))
+    return out
 
 
 # --- HTML ----------------------------------------------------------------------------

@@ -119,11 +119,12 @@ def content_problems(root: Path) -> list[Problem]:
             why = ("a script would run in readers' browsers: the site's scripts are listed in hooks/kb/tree.py "
                    "(SITE_SCRIPTS) and reviewed by a maintainer")  # fmt: skip
         else:
-            why = f"a {suffix or 'extension-less'} file is not published from content/: {CONTENT_TYPES}"
+            kind = f"a {suffix} file" if suffix else "a file without an extension"
+            why = f"{kind} is not published from content/: {CONTENT_TYPES}"
         problems.append(Problem(rel, None, "", why))
     return problems
 
 
 def problems(root: Path) -> list[Problem]:
-    """Every problem of the input folders' files (links first: when there are any, nothing else is looked at)."""
-    return special_files(root) or content_problems(root)
+    """Every problem of the input folders' files (names and kinds only: no file is read)."""
+    return special_files(root) + content_problems(root)
