@@ -148,7 +148,7 @@ def verify(site: Site) -> list[Problem]:
         else:
             problems += _file_problems(site, rel, scripts)
     _TEXTS.pop(site.root, None)
-    return _grouped(problems)
+    return _grouped(site, problems)
 
 
 def _allowed_scripts(site: Site) -> set[str]:
@@ -278,8 +278,9 @@ def _texts(root: Path) -> list[tuple[str, str]]:
 PUBLISHED = re.compile(r"^published as (\S+): ")
 
 
-def _grouped(problems: list[Problem]) -> list[Problem]:
-    """One problem of a source's line shown on several published files, naming the first and how many more."""
+def _grouped(site: Site, problems: list[Problem]) -> list[Problem]:
+    """One problem of a source's line shown on several published files, naming its own published file (else
+    the first) and how many more."""
     groups: dict[tuple, list[str]] = {}
     for p in problems:
         match = PUBLISHED.match(p.message)
@@ -288,6 +289,7 @@ def _grouped(problems: list[Problem]) -> list[Problem]:
     out = []
     for (file, line, field, message), published in groups.items():
         if published[0]:
+            published.sort(key=lambda rel: file not in _sources(site, rel))
             more = f" and {len(published) - 1} other files" if len(published) > 1 else ""
             message = f"published as {published[0]}{more}: {message}"
         out.append(Problem(file, line, field, message))
@@ -311,11 +313,12 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
     document = LexborHTMLParser(text)
     found: list[tuple[list[str] | None, str]] = []  # (what to look for in the source, what is wrong)
     base_url = safety.base_url_of(rel, site.site_url)
-    hashes = set(safety.script_hashes(site.theme_dirs, base_url))
+    ordered = safety.script_hashes(site.theme_dirs, base_url)
+    hashes = set(ordered)
     here = urljoin("https://site.invalid/", rel)
     head = document.head
     first = [child for child in head.iter(include_text=False)][:2] if head is not None else []
-    expected = safety.policy(sorted(hashes, key=safety.script_hashes(site.theme_dirs, base_url).index))
+    expected = safety.policy(ordered)
     if (
         len(first) < 2
         or first[0].tag != "meta"
