@@ -254,3 +254,33 @@ def test_the_policy_is_computed_from_the_templates_never_from_a_page(config):
     assert safety.base_url_of("index.html", SITE_URL) == "."
     assert safety.base_url_of("en/about/index.html", SITE_URL) == "../.."
     assert safety.base_url_of("en/404.html", "https://example.org/kb/") == "/kb/"
+
+
+def _hook_config(config, folder: Path):
+    """MkDocs' configuration of a build into `folder` (what the hooks read of it)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(site_dir=str(folder), site_url=config.site_url, theme=config.theme)
+
+
+def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_nothing(staged, config, monkeypatch,
+                                                                                     caplog):  # fmt: skip
+    """`make serve` lists the gate's problems as warnings and goes on showing the site; `mkdocs build`
+    fails with them and empties its folder (nothing of it may be published)."""
+    import kb_mkdocs
+    from mkdocs.exceptions import PluginError
+
+    page = staged.folder / PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace("<article", "<base href=//x><article", 1))
+    hook_config = _hook_config(config, staged.folder)
+    monkeypatch.delenv("KB_ONLY_LANG", raising=False)
+    monkeypatch.setattr(kb_mkdocs, "COMMAND", "serve")
+    with caplog.at_level("WARNING", logger="mkdocs.hooks.kb"):
+        kb_mkdocs._gate(hook_config)
+    said = "output gate: content/en/about.md: published as en/about/index.html: a <base> element is not allowed"
+    assert any(said in r.getMessage() for r in caplog.records), caplog.text
+    assert page.is_file()
+    monkeypatch.setattr(kb_mkdocs, "COMMAND", "build")
+    with pytest.raises(PluginError, match="a <base> element is not allowed"):
+        kb_mkdocs._gate(hook_config)
+    assert list(staged.folder.iterdir()) == []

@@ -229,10 +229,14 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, p
         processes = 1  # MkDocs reads mkdocs.yml again and says what is wrong with it
     if processes is None:
         processes = 1 + len(others) if FORK or page_count(config.parent) >= PARALLEL_FROM else 1
-    site.parent.mkdir(parents=True, exist_ok=True)
-    publish.clean(site)  # what a stopped build left beside the site
-    # beside the site, so that the merge and the swap move folders instead of copying them
-    staging = publish.staging(site)
+    try:
+        site.parent.mkdir(parents=True, exist_ok=True)
+        publish.clean(site)  # what a stopped build left beside the site
+        # beside the site, so that the merge and the swap move folders instead of copying them
+        staging = publish.staging(site)
+    except OSError as exc:
+        print(f"ERROR   -  cannot write the site beside {site}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     try:
         new = staging / "site"
         if processes == 1:
@@ -259,7 +263,11 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, p
                 emit_annotations(found)
                 print(gate.report(found), file=sys.stderr)
                 return 1
-        publish.swap(new, site)
+        try:
+            publish.swap(new, site)
+        except OSError as exc:
+            print(f"ERROR   -  cannot put the new site in place of {site}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     # the folders MkDocs named were temporary: say where the site is
