@@ -284,3 +284,20 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
     with pytest.raises(PluginError, match="a <base> element is not allowed"):
         kb_mkdocs._gate(hook_config)
     assert list(staged.folder.iterdir()) == []
+
+
+def test_no_file_of_the_repository_adds_to_the_allowed_scripts(config, tmp_path, monkeypatch):
+    """A pull request adding an inline script to overrides/partials/javascripts/ (where the theme keeps
+    its own) does not widen the policy: only the installed theme's templates count."""
+    evil = tmp_path / "overrides" / "partials" / "javascripts"
+    evil.mkdir(parents=True)
+    (evil / "evil.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    theme = [d for d in map(str, config.theme.dirs) if "overrides" not in d]
+    monkeypatch.setattr(safety, "PROJECT", tmp_path)
+    safety.template_scripts.cache_clear()
+    try:
+        hashes = safety.script_hashes([tmp_path / "overrides", *theme], ".")
+        assert safety._sha256("alert(1)") not in hashes
+        assert hashes == safety.script_hashes(theme, ".") and len(hashes) > 3
+    finally:
+        safety.template_scripts.cache_clear()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from html.parser import HTMLParser
@@ -165,12 +166,14 @@ def check_data_text(text: str) -> list[str]:
 # --- Content-Security-Policy --------------------------------------------------
 #
 # The policy is a constant of the site, never read from a built page: the inline scripts it
-# allows are those of the theme's templates (Material's and ours, overrides/) in the theme's
-# folder of inline scripts, partials/javascripts/, read from the files. One of them names the
-# page's base address (`base_url`, "../.." from a page two folders down); its hash is computed
-# for that address, which the page's place in the site gives. An inline script with any other
-# Jinja in it is not allowed.
+# allows are those of the installed theme's templates (Material's package, outside the
+# repository: no file a pull request can change adds to them), in its folder of inline scripts,
+# partials/javascripts/, read from the files. Our own scripts are files (content/assets/
+# javascripts/, kb/tree.py's SITE_SCRIPTS). One theme script names the page's base address
+# (`base_url`, "../.." from a page two folders down); its hash is computed for that address,
+# which the page's place in the site gives. A script printing any other Jinja is not allowed.
 
+PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT_TEMPLATES = "partials/javascripts"  # where the theme keeps its inline scripts (Material's, and ours)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)  # inline, no attribute: run
 _BASE_URL = re.compile(r"\{\{\s*(?:config\.extra\.scope\s*\|\s*d\(\s*base_url\s*\)|base_url)\s*\}\}")
@@ -180,10 +183,13 @@ HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 @cache
 def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    """The inline scripts of every template of the theme's folders, `_BASE` where the page's base
-    address is printed; scripts that print anything else are left out (they are not allowed)."""
+    """The inline scripts of the installed theme's templates, `_BASE` where the page's base address is
+    printed; scripts that print anything else are left out (they are not allowed)."""
     found: list[str] = []
     for folder in theme_dirs:
+        where = Path(folder).resolve()
+        if where.is_relative_to(PROJECT) and not where.is_relative_to(Path(sys.prefix).resolve()):
+            continue  # overrides/: files of the repository, which a pull request could change
         for path in sorted((Path(folder) / SCRIPT_TEMPLATES).glob("*.html")):
             for code in _TEMPLATE_SCRIPT.findall(path.read_text(encoding="utf-8", errors="replace")):
                 code = _BASE_URL.sub(_BASE, code)
