@@ -277,7 +277,7 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "serve")
     with caplog.at_level("WARNING", logger="mkdocs.hooks.kb"):
         kb_mkdocs._gate(hook_config)
-    said = "output gate: content/en/about.md: published as en/about/index.html: a <base> element is not allowed"
+    said = "output gate: site/en/about/index.html: a <base> element is not allowed"
     assert any(said in r.getMessage() for r in caplog.records), caplog.text
     assert page.is_file()
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "build")

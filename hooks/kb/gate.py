@@ -254,19 +254,25 @@ def _problem(site: Site, rel: str, needles, message: str) -> Problem:
             line = safety.locate(text, needle) if needle and len(needle) >= 8 else None
             if line is not None:
                 return Problem(source, line, "", f"published as {rel}: {message}")
-    if sources:
-        return Problem(sources[0], None, "", f"published as {rel}: {message} (not found in the page's text: "
-                                             "made by a directive, the data or the theme)")  # fmt: skip
+    if needles:
+        message += NOWHERE
     return Problem(f"site/{rel}", None, "", message)
 
 
+NOWHERE = " (found in no page, data file, template or mkdocs.yml: made by the theme or the hooks)"
 _TEXTS: dict[Path, list[tuple[str, str]]] = {}
 
 
 def _texts(root: Path) -> list[tuple[str, str]]:
     """The pages and data of the project (read once per gate): where a published text may come from."""
     if root not in _TEXTS:
-        paths = [*sorted((root / "content").rglob("*.md")), *sorted((root / "data").glob("*.yml"))]
+        paths = [
+            *sorted((root / "content").rglob("*.md")),
+            *sorted((root / "data").glob("*.yml")),
+            *sorted((root / "templates").rglob("*")),
+            *sorted((root / "overrides").rglob("*.html")),
+            root / "mkdocs.yml",
+        ]
         _TEXTS[root] = [
             (p.relative_to(root).as_posix(), p.read_text(encoding="utf-8", errors="replace"))
             for p in paths
@@ -284,13 +290,22 @@ def _grouped(site: Site, problems: list[Problem]) -> list[Problem]:
     groups: dict[tuple, list[str]] = {}
     for p in problems:
         match = PUBLISHED.match(p.message)
-        key = (p.file, p.line, p.field, p.message[match.end() :] if match else p.message)
-        groups.setdefault(key, []).append(match[1] if match else "")
+        if match:
+            key = (p.file, p.line, p.field, p.message[match.end() :])
+            groups.setdefault(key, []).append(match[1])
+        elif p.message.endswith(NOWHERE):  # the same text in several published files, its source unknown
+            key = ("site/", p.line, p.field, p.message)
+            groups.setdefault(key, []).append(p.file[len("site/") :])
+        else:
+            groups[(p.file, p.line, p.field, p.message)] = [""]
     out = []
     for (file, line, field, message), published in groups.items():
-        if published[0]:
+        others = len(published) - 1
+        more = f" and {others} other file{'s' if others > 1 else ''}" if others else ""
+        if file == "site/":
+            file, message = f"site/{published[0]}", f"{message}{' (' + more.strip() + ')' if more else ''}"
+        elif published[0]:
             published.sort(key=lambda rel: file not in _sources(site, rel))
-            more = f" and {len(published) - 1} other files" if len(published) > 1 else ""
             message = f"published as {published[0]}{more}: {message}"
         out.append(Problem(file, line, field, message))
     return out
