@@ -301,3 +301,21 @@ def test_no_file_of_the_repository_adds_to_the_allowed_scripts(config, tmp_path,
         assert hashes == safety.script_hashes(theme, ".") and len(hashes) > 3
     finally:
         safety.template_scripts.cache_clear()
+
+
+@pytest.mark.parametrize("rel", ["assets/javascripts/extra.js", "pagefind/pagefind-extra.js"])
+def test_a_script_copied_from_overrides_is_refused(staged, rel, tmp_path, monkeypatch):
+    """overrides/ is a folder of the repository (MkDocs copies its files like the theme's): a script there
+    is not the theme's, even byte for byte the same as the one published."""
+    overrides = tmp_path / "project" / "overrides"
+    (overrides / rel).parent.mkdir(parents=True)
+    (overrides / rel).write_text("alert(1)", encoding="utf-8")
+    monkeypatch.setattr(safety, "PROJECT", tmp_path / "project")
+    staged.theme_dirs = (str(overrides), *staged.theme_dirs[1:])
+    (staged.folder / rel).write_text("alert(1)", encoding="utf-8")
+    page = staged.folder / PAGE
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<article", f'<script src="../../{rel}"></script><article'), encoding="utf-8")
+    messages = _messages(gate.verify(staged))
+    assert any(f"{rel}: is not a script of the theme or of the site" in m for m in messages), messages
+    assert any(f'<script src="../../{rel}"> is not a script of the theme' in m for m in messages), messages

@@ -7,8 +7,8 @@ safe Markdown produce (allow-lists, not deny-lists):
 
 - **files**: no symbolic link, nothing but folders and regular files; each type
   by extension, where the site puts it (`_file_problems`). Scripts are the
-  theme's (the same bytes as the theme's file), the site's own
-  (`tree.SITE_SCRIPTS`) or Pagefind's; an HTML file must be a page the build
+  installed theme's (the same bytes as its file; not `overrides/`), the site's
+  own (`tree.SITE_SCRIPTS`) or Pagefind's (`PAGEFIND_SCRIPTS`); an HTML file must be a page the build
   made, not one copied from `content/`.
 - **HTML**, parsed with lexbor (selectolax), an HTML5 parser that reads a page
   as browsers do (`<!-->` ends a comment there): every element and attribute
@@ -98,7 +98,12 @@ IMAGE_MAGIC = {
 DATA_TYPES = frozenset({".json", ".csv"})
 PAGEFIND = "pagefind/"
 PAGEFIND_INDEX = frozenset({".pagefind", ".pf_fragment", ".pf_index", ".pf_meta"})  # at any depth under pagefind/
-PAGEFIND_TOP = frozenset({".js", ".css", ".json"})  # at its top only
+PAGEFIND_TOP = frozenset({".css", ".json"})  # at its top only
+PAGEFIND_SCRIPTS = frozenset(
+    f"{PAGEFIND}{name}.js"
+    for name in ("pagefind", "pagefind-worker", "pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui",
+                 "pagefind-highlight")
+)  # fmt: skip
 ONLY_AT = {".xml": {"sitemap.xml"}, ".gz": {"sitemap.xml.gz"}}
 
 SVG_ELEMENTS = frozenset(
@@ -158,7 +163,7 @@ def _allowed_scripts(site: Site) -> set[str]:
         rel = path.relative_to(site.folder).as_posix()
         if path.is_symlink():
             continue
-        if rel in tree.SITE_SCRIPTS or (rel.startswith(PAGEFIND) and rel.count("/") == 1):
+        if rel in tree.SITE_SCRIPTS or rel in PAGEFIND_SCRIPTS:
             allowed.add(rel)
         elif _from_theme(site, rel, path):
             allowed.add(rel)
@@ -166,9 +171,9 @@ def _allowed_scripts(site: Site) -> set[str]:
 
 
 def _from_theme(site: Site, rel: str, path: Path) -> bool:
-    """Whether `path` is a file of the theme, as the theme has it."""
-    for folder in site.theme_dirs:
-        original = Path(folder) / rel
+    """Whether `path` is a file of the installed theme, as the theme has it (not of overrides/)."""
+    for folder in safety.installed(site.theme_dirs):
+        original = folder / rel
         if original.is_file() and not original.is_symlink():
             return original.read_bytes() == path.read_bytes()
     return False

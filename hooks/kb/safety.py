@@ -181,16 +181,24 @@ _BASE = "\x00base_url\x00"
 HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 
+def installed(theme_dirs) -> list[Path]:
+    """The theme's folders that were installed with it, not those of the repository (overrides/), which a
+    pull request could change."""
+    found = []
+    for folder in map(Path, theme_dirs):
+        where = folder.resolve()
+        if not where.is_relative_to(PROJECT) or where.is_relative_to(Path(sys.prefix).resolve()):
+            found.append(folder)
+    return found
+
+
 @cache
 def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
     """The inline scripts of the installed theme's templates, `_BASE` where the page's base address is
     printed; scripts that print anything else are left out (they are not allowed)."""
     found: list[str] = []
-    for folder in theme_dirs:
-        where = Path(folder).resolve()
-        if where.is_relative_to(PROJECT) and not where.is_relative_to(Path(sys.prefix).resolve()):
-            continue  # overrides/: files of the repository, which a pull request could change
-        for path in sorted((Path(folder) / SCRIPT_TEMPLATES).glob("*.html")):
+    for folder in installed(theme_dirs):
+        for path in sorted((folder / SCRIPT_TEMPLATES).glob("*.html")):
             for code in _TEMPLATE_SCRIPT.findall(path.read_text(encoding="utf-8", errors="replace")):
                 code = _BASE_URL.sub(_BASE, code)
                 if "{{" not in code and "{%" not in code and "{#" not in code:
