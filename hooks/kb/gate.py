@@ -354,31 +354,36 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
         if tag.startswith(("-", "_", "#")) or tag == "!doctype":
             continue  # text, comments, the doctype
         attrs = {name.lower(): (value or "") for name, value in node.attributes.items()}
-        snippet = (node.html or "")[:80]
-        where = [snippet[:40], f"<{tag}"]
         allowed = ELEMENTS.get(tag)
         if allowed is None:
-            found.append((where, f"a <{tag}> element is not allowed in a page: it is not one the theme, the "
-                                 "site's templates or safe Markdown write"))  # fmt: skip
+            found.append((_where(node), f"a <{tag}> element is not allowed in a page: it is not one the theme, "
+                                        "the site's templates or safe Markdown write"))  # fmt: skip
             continue
         for name, value in attrs.items():
-            ctx = [f"{name}=", value[:40], *where]
+            if name in GLOBAL_ATTRIBUTES or (name in allowed and name not in URL_ATTRIBUTES):
+                continue  # the common case, quickly
+            ctx = lambda: [f"{name}=", value[:40], *_where(node)]  # noqa: E731 (only when a problem is found)
             if name.startswith("on"):
-                found.append((ctx, f"the attribute {name}=… on <{tag}> would run code in readers' browsers"))
+                found.append((ctx(), f"the attribute {name}=… on <{tag}> would run code in readers' browsers"))
             elif not _attribute_allowed(tag, name, allowed):
-                found.append((ctx, f"the attribute {name}= is not allowed on <{tag}>"))
+                found.append((ctx(), f"the attribute {name}= is not allowed on <{tag}>"))
             elif name in URL_ATTRIBUTES:
                 for url in _urls(name, value):
                     why = _url_problem(tag, attrs, url)
                     if why:
-                        found.append(([url[:40], *ctx], why))
+                        found.append(([url[:40], *ctx()], why))
         why = _element_problem(tag, attrs, node, here, site, scripts, hashes)
         if tag == "script" and attrs == CONFIG_SCRIPT:
             configs += 1
             why = why or ("the theme's configuration appears more than once" if configs > 1 else None)
         if why:
-            found.append(([(node.text(deep=True) or "").strip()[:40], *where], why))
+            found.append(([(node.text(deep=True) or "").strip()[:40], *_where(node)], why))
     return _problems(site, rel, found)
+
+
+def _where(node) -> list[str]:
+    """What to look for in the source to find an element: its start, then its tag."""
+    return [(node.html or "")[:40], f"<{node.tag}"]
 
 
 def _attribute_allowed(tag: str, name: str, allowed: frozenset[str]) -> bool:
