@@ -12,8 +12,12 @@ export KB_ENGINE := $(ENGINE)
 
 .PHONY: serve build check test clean translations translations-done bench bench-scale
 
+# A .venv without pip (an interrupted `python -m venv`) is made anew by the next command.
+ifeq ($(wildcard $(BIN)/pip),)
+$(shell rm -f $(STAMP))
+endif
 $(STAMP): requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 

@@ -38,6 +38,7 @@ from kb import (  # noqa: E402
     datapackage,
     directives,
     freeze,
+    gate,
     gitdates,
     kinds,
     locale,
@@ -50,6 +51,7 @@ from kb import (  # noqa: E402
     templates,
     text,
     translations,
+    tree,
 )
 from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
@@ -196,6 +198,10 @@ def on_startup(command, dirty):
 def on_config(config):
     global State
     if not i18n.is_nested_build(config):  # a new build (the plugin then builds each other language)
+        # before any file of the project is read: no link out of it, no file content/ may not publish
+        found = tree.problems(ROOT)
+        if found:
+            _fail(KbError(found))
         previous = globals().get("State")
         if previous is not None:
             logging.getLogger("mkdocs").removeHandler(previous.warnings)
@@ -578,9 +584,9 @@ def on_post_page(output, page, config):
         problems = [p for p in State.problems if p.file == _display(page)]
         output = safety.problem_page(page.file.src_uri, [str(p) for p in problems])
     output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
-    # inline scripts allowed by hash: the theme's, never the page content's (checked above)
-    theme_only = output.replace(page.content, "") if page.content else output
-    output = safety.add_policy(output, theme_only)
+    # inline scripts allowed by hash: those of the theme's templates, never any the page holds
+    base_url = safety.base_url_of(page.file.dest_uri, config.site_url)
+    output = safety.add_policy(output, config.theme.dirs, base_url)
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
             State.indexer = search.Indexing()
@@ -594,7 +600,7 @@ def on_build_error(error):
 
 
 def _stop_indexing():
-    if State.indexer is not None:
+    if globals().get("State") is not None and State.indexer is not None:  # no State: stopped in on_config
         State.indexer.close()
         State.indexer = None
 
@@ -610,7 +616,8 @@ def on_post_template(output, template_name, config):
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
-    output = safety.add_policy(_name_search_dialog(output, config))
+    base_url = safety.base_url_of("404.html", config.site_url)
+    output = safety.add_policy(_name_search_dialog(output, config), config.theme.dirs, base_url)
     if i18n.is_source_build(config):
         State.default_404 = output
         return output
@@ -637,6 +644,26 @@ def on_post_build(config):
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
+    _gate(config)
+
+
+def _gate(config):
+    """The whole site is built: verify every file of it (kb/gate.py). A build's failure leaves nothing
+    to publish; the preview says what it found. `make build` verifies its merged site itself."""
+    if _only_lang_env():
+        return
+    found = gate.verify(gate.site_of(Path(config.site_dir), ROOT, config))
+    if not found:
+        return
+    if COMMAND == "serve":
+        for problem in found:
+            log.warning("output gate: %s", problem)
+        return
+    site = Path(config.site_dir)
+    for path in site.iterdir() if site.is_dir() else []:
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    emit_annotations(found)
+    raise PluginError(gate.report(found))
 
 
 LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"

@@ -84,3 +84,38 @@ def test_the_sites_features_work_under_the_policy(watched, base_url, lang):
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == other
     assert violations(page, console) == []
+
+
+# Where content could put a script: a front-matter field the theme prints in the header and the
+# navigation (subtitle, status…), the page's text, the head. The gate refuses each (test_gate.py);
+# were one to get through, the policy, fixed before any page was built, blocks it.
+INJECTED = {
+    "in the navigation": ('<nav class="md-nav', "<script>window.__kbInjected = 'navigation'</script>"),
+    "in the article": ("<article", "<script>window.__kbInjected = 'article'</script>"),
+    "in the head": ("<title>", "<script>window.__kbInjected = 'head'</script>"),
+    "as an event handler": ("<article", "<img src='x.png' onerror=\"window.__kbInjected = 'handler'\">"),
+}
+
+
+@pytest.mark.parametrize("where", INJECTED)
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_injected_inline_script_does_not_run_under_the_policy(watched, base_url, lang, where):
+    page, console = watched
+    url = url_of(base_url, lang, "about/")
+    before, script = INJECTED[where]
+
+    def inject(route):
+        response = route.fetch()
+        body = response.text()
+        assert before in body
+        route.fulfill(response=response, body=body.replace(before, script + before, 1))
+
+    page.route(url, inject)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    # the theme's own inline scripts ran (they are allowed by the fixed hashes) ...
+    assert page.evaluate("typeof __md_scope") == "object"
+    # ... the injected one did not, and the browser says the policy blocked it
+    assert page.evaluate("window.__kbInjected") is None
+    page.wait_for_function("window.__kbViolations.length > 0")
+    assert any("script-src" in v for v in violations(page, console))

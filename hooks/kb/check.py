@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datapackage, quotes, render, templates, translations, typography
+from . import datapackage, quotes, render, templates, translations, tree, typography
 from .directives import Context, DirectiveError, expand
 from .languages import project
 from .pagefile import read_page
@@ -220,6 +220,10 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
         finally:
             found.timings[name] = time.perf_counter() - start
 
+    # links out of the project and files content/ may not publish, before any file is read
+    found.problems += timed("files", lambda: tree.problems(root))
+    if found.problems:
+        return found
     data = checked = None
     try:
         content = root / "content"

@@ -34,8 +34,8 @@ import traceback
 from pathlib import Path
 
 import yaml
-from kb import engine, search
-from kb.problems import items, listing
+from kb import engine, gate, publish, search, tree
+from kb.problems import KbError, emit_annotations, items, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 # without fork: pages (every language) from which one process per language is faster than one
@@ -61,10 +61,8 @@ def _urls(sitemap: str) -> str:
 
 
 def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
-    """The default language's output becomes the site; each other language's folder is moved
-    in, with its charts, sitemap entries and search index. The outputs are used up."""
-    if site.exists():
-        shutil.rmtree(site)
+    """The default language's output becomes the site (a new folder); each other language's folder
+    is moved in, with its charts, sitemap entries and search index. The outputs are used up."""
     shutil.move(outputs[default], site)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for lang, out in outputs.items():
@@ -215,40 +213,79 @@ def _spawned(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, 
 
 
 def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, processes: int | None = None) -> int:
+    """Build the site into a new folder beside `site`, verify every file of it (kb/gate.py), then swap it
+    in (kb/publish.py): a failed, refused or stopped build leaves the previous `site` as it was."""
     # relative to where the command was given (`make build` gives ../site from hooks/), not
     # to the project's folder, where MkDocs runs
     site, config = site.resolve(), config.resolve()
+    found = tree.problems(config.parent)  # before any file of the project is read
+    if found:
+        emit_annotations(found)
+        print(KbError(found).report(), file=sys.stderr)
+        return 1
     try:
         default, others = languages(config)
     except (OSError, yaml.YAMLError, KeyError, TypeError, StopIteration):
         processes = 1  # MkDocs reads mkdocs.yml again and says what is wrong with it
     if processes is None:
         processes = 1 + len(others) if FORK or page_count(config.parent) >= PARALLEL_FROM else 1
-    if processes == 1:
-        code = _build_here(site, config, strict)
-        if code != 0:
-            shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
-        return code
-    site.parent.mkdir(parents=True, exist_ok=True)
-    # beside the site, so that the merge moves folders instead of copying them
-    with tempfile.TemporaryDirectory(prefix=f".{site.name}-", dir=site.parent) as tmp:
-        outputs = {lang: Path(tmp) / lang for lang in [default, *others]}
-        results = (_forked if FORK else _spawned)(outputs, config, strict)
-        failed = {lang: text for lang, (code, text) in results.items() if code != 0}
-        if failed:
-            shutil.rmtree(site, ignore_errors=True)  # nothing of a failed build is published
-            print(report(failed), file=sys.stderr)
-            return 1
-        for _code, text in results.values():
-            sys.stderr.write(text)
+    try:
+        site.parent.mkdir(parents=True, exist_ok=True)
+        publish.clean(site)  # what a stopped build left beside the site
+        # beside the site, so that the merge and the swap move folders instead of copying them
+        staging = publish.staging(site)
+    except OSError as exc:
+        print(f"ERROR   -  cannot write the site beside {site}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        new = staging / "site"
+        if processes == 1:
+            code = _build_here(new, config, strict)  # the hooks verify the whole site (kb/gate.py)
+            if code != 0:
+                return code
+        else:
+            outputs = {lang: staging / lang for lang in [default, *others]}
+            results = (_forked if FORK else _spawned)(outputs, config, strict)
+            failed = {lang: text for lang, (code, text) in results.items() if code != 0}
+            if failed:
+                print(report(failed), file=sys.stderr)
+                return 1
+            for _code, text in results.values():
+                sys.stderr.write(text)
+            try:
+                merge(outputs, default, new)
+            except search.SearchError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+            publish.checkpoint("merged")
+            found = gate.verify(_gate_site(new, config))
+            if found:
+                emit_annotations(found)
+                print(gate.report(found), file=sys.stderr)
+                return 1
         try:
-            merge(outputs, default, site)
-        except search.SearchError as exc:
-            print(exc, file=sys.stderr)
+            publish.swap(new, site)
+        except OSError as exc:
+            print(f"ERROR   -  cannot put the new site in place of {site}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-    # the folders named above were temporary: say where the site is
-    print(f"INFO    -  The site ({', '.join(outputs)}) is in {site}", file=sys.stderr)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    # the folders MkDocs named were temporary: say where the site is
+    print(f"INFO    -  The site ({', '.join([default, *others])}) is in {site}", file=sys.stderr)
     return 0
+
+
+def _gate_site(folder: Path, config: Path) -> gate.Site:
+    """What the gate needs of the configuration (the site's address, the theme's folders)."""
+    load_config = engine.module("config").load_config
+    here = Path.cwd()
+    os.chdir(config.parent)
+    logging.disable(logging.WARNING)
+    try:
+        return gate.site_of(folder, config.parent, load_config(str(config)))
+    finally:
+        logging.disable(logging.NOTSET)
+        os.chdir(here)
 
 
 if __name__ == "__main__":

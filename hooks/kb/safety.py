@@ -12,8 +12,12 @@ Three layers, each complete on its own:
    `on…=` attribute, no URL with another scheme than `http(s):`, `mailto:`,
    `tel:` or a relative address.
 3. **The browser** (`add_policy`): every page carries a Content-Security-Policy
-   that allows only the site's own files (inline scripts of the theme by
-   hash) and a `no-referrer` policy.
+   that allows only the site's own files and the inline scripts written in the
+   theme's templates, by hash (a fixed set, never read from a page), and a
+   `no-referrer` policy.
+
+The output gate (`gate.py`) checks every published file again, with a browser's
+HTML parser: it is the guarantee; these checks give early, precise messages.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
 from functools import cache
+from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -158,44 +164,89 @@ def check_data_text(text: str) -> list[str]:
 
 
 # --- Content-Security-Policy --------------------------------------------------
+#
+# The policy is a constant of the site, never read from a built page: the inline scripts it
+# allows are those of the installed theme's templates (Material's package, outside the
+# repository: no file a pull request can change adds to them), in its folder of inline scripts,
+# partials/javascripts/, read from the files. Our own scripts are files (content/assets/
+# javascripts/, kb/tree.py's SITE_SCRIPTS). One theme script names the page's base address
+# (`base_url`, "../.." from a page two folders down); its hash is computed for that address,
+# which the page's place in the site gives. A script printing any other Jinja is not allowed.
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<code>.*?)</script>", re.DOTALL | re.IGNORECASE)
-_DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?(?!(?:text|application)/(?:java|ecma)script|module)[\w/+.-]+""", re.I)
+PROJECT = Path(__file__).resolve().parents[2]
+SCRIPT_TEMPLATES = "partials/javascripts"  # where the theme keeps its inline scripts (Material's, and ours)
+_TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)  # inline, no attribute: run
+_BASE_URL = re.compile(r"\{\{\s*(?:config\.extra\.scope\s*\|\s*d\(\s*base_url\s*\)|base_url)\s*\}\}")
+_BASE = "\x00base_url\x00"
 HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 
-def script_hashes(html: str) -> list[str]:
-    """CSP sources for the inline scripts of `html` that a browser runs."""
-    hashes = []
-    for match in _INLINE_SCRIPT.finditer(html):
-        attrs = match["attrs"] or ""
-        if "src=" in attrs.lower() or _DATA_TYPE.search(attrs):
-            continue  # a file of the site, or data (JSON) that the browser does not run
-        digest = hashlib.sha256(match["code"].encode("utf-8")).digest()
-        hashes.append("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
-    return list(dict.fromkeys(hashes))
+def installed(theme_dirs) -> list[Path]:
+    """The theme's folders that were installed with it, not those of the repository (overrides/), which a
+    pull request could change."""
+    found = []
+    for folder in map(Path, theme_dirs):
+        where = folder.resolve()
+        if not where.is_relative_to(PROJECT) or where.is_relative_to(Path(sys.prefix).resolve()):
+            found.append(folder)
+    return found
 
 
-def policy(html: str) -> str:
-    """The page's policy: its own files, and the inline scripts of `html` by hash."""
-    scripts = " ".join(["'self'", *script_hashes(html), "'wasm-unsafe-eval'"])
+@cache
+def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    """The inline scripts of the installed theme's templates, `_BASE` where the page's base address is
+    printed; scripts that print anything else are left out (they are not allowed)."""
+    found: list[str] = []
+    for folder in installed(theme_dirs):
+        for path in sorted((folder / SCRIPT_TEMPLATES).glob("*.html")):
+            for code in _TEMPLATE_SCRIPT.findall(path.read_text(encoding="utf-8", errors="replace")):
+                code = _BASE_URL.sub(_BASE, code)
+                if "{{" not in code and "{%" not in code and "{#" not in code:
+                    found.append(code)
+    return tuple(dict.fromkeys(found))
+
+
+def base_url_of(dest: str, site_url: str | None) -> str:
+    """The theme's `base_url` for the page published at `dest` (e.g. "en/about/index.html"): the way
+    up to the site's root, or for a 404 page (served at any depth) the site's path, as MkDocs gives it."""
+    if dest == "404.html" or (dest.endswith("/404.html") and dest.count("/") == 1):
+        return urlsplit(site_url or "/").path or "/"
+    depth = dest.count("/")
+    return "/".join([".."] * depth) if depth else "."
+
+
+def _sha256(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def script_hashes(theme_dirs, base_url: str) -> list[str]:
+    """CSP sources of the inline scripts the theme's templates write into a page whose base address is `base_url`."""
+    return [_sha256(code.replace(_BASE, base_url)) for code in template_scripts(tuple(map(str, theme_dirs)))]
+
+
+def policy(hashes: list[str]) -> str:
+    """The page's policy: the site's own files, and the theme's inline scripts by hash."""
+    scripts = " ".join(["'self'", *hashes, "'wasm-unsafe-eval'"])
     return (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
 
-def add_policy(html: str, trusted: str | None = None) -> str:
-    """`html` with its Content-Security-Policy and referrer policy right after `<meta charset>`;
-    the inline scripts allowed are those of `trusted` (the page less its content), else of `html`."""
-    tags = (
-        f'<meta http-equiv="Content-Security-Policy" content="{policy(html if trusted is None else trusted)}">'
+def policy_tags(theme_dirs, base_url: str) -> str:
+    """The Content-Security-Policy and referrer policy of a page whose base address is `base_url`."""
+    return (
+        f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes(theme_dirs, base_url))}">'
         '<meta name="referrer" content="no-referrer">'
     )
+
+
+def add_policy(html: str, theme_dirs, base_url: str) -> str:
+    """`html` with its Content-Security-Policy and referrer policy right after `<meta charset>`."""
     match = HEAD.search(html)
     if match is None:
         return html
-    return html[: match.end()] + tags + html[match.end() :]
+    return html[: match.end()] + policy_tags(theme_dirs, base_url) + html[match.end() :]
 
 
 # --- A page that is not published as written ----------------------------------
