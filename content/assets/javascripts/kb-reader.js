@@ -27,10 +27,10 @@
   /* A panel open over the page (the search; the side menu on phones): while it is open the rest of
      the page is inert (the keyboard and screen readers cannot reach what is hidden behind it), Tab
      goes round inside it (Shift+Tab the other way), and when it closes the focus goes back to where
-     it was before it opened, when it is still in the closed panel or nowhere. `covers()`: whether
-     the panel covers the page at the screen's width. The theme's toggles (hidden check boxes) and
-     overlays (labels that close the panel on a tap) stay live. */
-  function overlay(toggle, panel, covers) {
+     it was before it opened (else to `fallback`), when it is still in the closed panel or nowhere.
+     `covers()`: whether the panel covers the page at the screen's width. The theme's toggles
+     (hidden check boxes) and overlays (labels that close the panel on a tap) stay live. */
+  function overlay(toggle, panel, covers, fallback) {
     var made = [], opener = null;
     function focusables() {
       return Array.prototype.filter.call(
@@ -55,9 +55,8 @@
       made.forEach(function (el) { el.inert = false; });
       made = [];
       var active = document.activeElement;
-      if (opener && opener.isConnected && (!active || active === document.body || panel.contains(active))) {
-        opener.focus();
-      }
+      var back = opener && opener.isConnected ? opener : fallback;
+      if (back && (!active || active === document.body || panel.contains(active))) back.focus();
       opener = null;
     }
     toggle.addEventListener("change", function () {
@@ -127,7 +126,7 @@
       }
     }, true);
     /* On phones the open menu covers the page */
-    overlay(toggle, side, function () { return phone.matches; });
+    overlay(toggle, side, function () { return phone.matches; }, button);
   }
 
   /* The side menu on phones shows one level at a time: the keyboard reaches
@@ -178,7 +177,7 @@
     if (!toggle || !label) return;
     double(label, toggle, input && input.getAttribute("aria-label"), "search");
     /* open, the search covers the page (on phones) or lays its results over it */
-    if (dialog) overlay(toggle, dialog, function () { return true; });
+    if (dialog) overlay(toggle, dialog, function () { return true; }, input);
   }
 
   function switcher() {

@@ -79,7 +79,8 @@
   }
 
   // The queries that the site's own names make of `query`: a name of an alias group in it
-  // (the site's or another) is replaced by each of the site's names of that group.
+  // (the site's or another) is replaced by each of the site's names of that group. The pages
+  // found for a name the site does not use (`first`) come before those of the words typed.
   function aliased(query, groups) {
     var words = tokens(query), folded = words.map(function (w) { return singular(fold(w)); });
     var out = [];
@@ -88,10 +89,11 @@
         var parts = tokens(name).map(function (w) { return singular(fold(w)); });
         for (var at = 0; at + parts.length <= folded.length; at++) {
           if (!parts.every(function (p, i) { return folded[at + i] === p; })) continue;
+          var other = group.site.indexOf(name) < 0;
           group.site.forEach(function (site) {
             if (fold(site) === fold(name)) return;
             var made = words.slice(0, at).concat([site], words.slice(at + parts.length)).join(" ");
-            if (out.indexOf(made) < 0) out.push(made);
+            if (!out.some(function (t) { return t.query === made; })) out.push({ query: made, first: other });
           });
         }
       });
@@ -181,7 +183,7 @@
   function corrected(query, vocab, groups, typing) {
     var names = new Set();
     groups.forEach(function (g) {
-      g.site.concat(g.other).forEach(function (n) { tokens(n).forEach(function (w) { names.add(fold(w)); }); });
+      g.site.concat(g.other).forEach(function (n) { tokens(n).forEach(function (w) { names.add(singular(fold(w))); }); });
     });
     var parts = query.split(/\s+/), changed = false;
     var out = parts.map(function (part, i) {
@@ -189,7 +191,7 @@
       if (!core) return part;
       var key = fold(core[2]), last = typing && i === parts.length - 1;
       if (key.length < 4 || /\d/.test(key) || /[^\p{L}]/u.test(key)) return part;
-      if (vocab.known.has(key) || names.has(key) || (last && startsSome(vocab.sorted, key))) return part;
+      if (vocab.known.has(key) || names.has(singular(key)) || (last && startsSome(vocab.sorted, key))) return part;
       var near = nearest(vocab, key, last);
       if (!near) return part;
       changed = true;
@@ -304,7 +306,7 @@
         button.textContent = text.kbMore;
         button.addEventListener("click", function () {
           more().then(function () {
-            var next = list.querySelectorAll(".md-search-result__item > a")[shown - PAGE];
+            var next = list.querySelectorAll(".md-search-result__item > a:first-child")[shown - PAGE];
             if (next) next.focus();
           });
         });
@@ -333,18 +335,22 @@
   // (the words its page will highlight)
   function find(pagefind, query, groups) {
     var tries = variants(query);
-    aliased(query, groups).forEach(function (other) { tries.push({ query: other, weight: 0.9 }); });
+    aliased(query, groups).forEach(function (t) { tries.push({ query: t.query, weight: 0.9, first: t.first }); });
     return Promise.all(tries.map(function (t) { return pagefind.search(t.query); })).then(function (searches) {
       var best = {};
       searches.forEach(function (search, i) {
         (search ? search.results : []).forEach(function (result) {
           var score = result.score * tries[i].weight;
-          if (!best[result.id] || best[result.id].score < score) {
-            best[result.id] = { id: result.id, score: score, data: result.data, query: tries[i].query };
+          // the pages of the site's names for a name it does not use, in the order of its names
+          var group = tries[i].first ? i / tries.length : 1, had = best[result.id];
+          if (!had || had.group > group || (had.group === group && had.score < score)) {
+            best[result.id] = { id: result.id, group: group, score: score, data: result.data, query: tries[i].query };
           }
         });
       });
-      var found = Object.keys(best).map(function (id) { return best[id]; }).sort(function (a, b) { return b.score - a.score; });
+      var found = Object.keys(best).map(function (id) { return best[id]; }).sort(function (a, b) {
+        return a.group - b.group || b.score - a.score;
+      });
       // what the words as typed find (not their shorter forms, nor other names)
       found.whole = searches[0] ? searches[0].results.length : 0;
       return found;
@@ -517,8 +523,7 @@
     }
     if (toggle.checked && event.key === "Escape") {
       event.preventDefault();
-      close(); // the focus goes back where it was before (kb-reader.js), else leaves the box
-      if (document.activeElement === input) input.blur();
+      close(); // the focus goes back where it was before, else to the search box (kb-reader.js)
       return;
     }
     if (!toggle.checked || !dialog.contains(target)) return;
