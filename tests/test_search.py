@@ -476,6 +476,7 @@ def test_the_open_search_keeps_the_keyboard_and_the_page_behind_is_inert(browser
     assert page.evaluate("document.querySelector('.md-container').inert")
     assert page.evaluate("document.querySelector('.md-header__title').inert")
     assert not page.evaluate("document.querySelector('.md-search').closest('[inert]')")
+    assert page.locator(".md-search").get_attribute("aria-modal") == "true"
     reached = set()
     for key in ["Tab"] * 20 + ["Shift+Tab"] * 25:
         page.keyboard.press(key)
@@ -582,3 +583,24 @@ def test_aliases_hold_the_glossary_names(site):
     assert (site / "pagefind" / about["words"]).is_file()
     en = json.loads((site / "pagefind" / "kb-search.en.json").read_text(encoding="utf-8"))
     assert any("GBV" in g["site"] for g in en["aliases"])
+
+
+def test_the_sites_names_of_the_aliases_are_on_its_pages(site):
+    """A site's name in data/search-aliases.yml that no page of its language has (a typing
+    mistake in the file) would make its group find nothing: every word of four letters or more
+    of each site's name is a word of that language's pages."""
+    import gzip
+
+    from kb import search
+
+    missing = []
+    for lang in LANGS:
+        about = json.loads((site / "pagefind" / f"kb-search.{lang}.json").read_text(encoding="utf-8"))
+        words = gzip.decompress((site / "pagefind" / about["words"]).read_bytes()).decode("utf-8")
+        known = {w.lower() for w in words.split()}
+        for group in about["aliases"]:
+            for name in group["site"]:
+                for word in search.WORD.findall(name):
+                    if len(word) >= search.SHORTEST_WORD and not word.isdigit() and word.lower() not in known:
+                        missing.append(f"{lang}: {name!r} ({word!r})")
+    assert not missing, "names of data/search-aliases.yml (or of the glossary) on no page:\n" + "\n".join(missing)

@@ -493,6 +493,9 @@
   var button = document.querySelector("label.md-header__button[for=__search]");
   if (button) button.addEventListener("pointerover", function () { load(); }, { passive: true });
   toggle.addEventListener("change", function () {
+    // open, a modal dialog: the rest of the page is inert meanwhile (kb-reader.js)
+    if (toggle.checked) dialog.setAttribute("aria-modal", "true");
+    else dialog.removeAttribute("aria-modal");
     if (toggle.checked) {
       load();
       // the search box is hidden on phones until the toggle shows it
