@@ -333,6 +333,9 @@ TYPOS = [
     ("en", "stratgy", "strategy", None),
     ("en", "Kathmadu", "Kathmandu", "/en/menengage/annual-summary-2017/regions/south-asia/"),
     ("en", "domestic wrokers", "domestic workers", "/en/social-movements/domestic-workers/"),
+    # a word being typed: the beginning of a word, one letter wrong
+    ("fr", "stratg", "stratégie", None),
+    ("en", "pricnip", "principles", "/en/menengage/core-principles/"),
 ]
 SUGGESTION = ".kb-search-suggestion"
 

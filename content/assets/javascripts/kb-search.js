@@ -171,9 +171,11 @@
     vocab.list.forEach(function (entry) {
       var d = distance(key, entry.key, max);
       if (typing && key.length >= 5 && entry.key.length > key.length) {
-        d = Math.min(d, distance(key, entry.key.slice(0, key.length), 1) + 0.5);
+        // one letter wrong in the beginning of a longer word: after any whole word as near
+        var begins = distance(key, entry.key.slice(0, key.length), 1);
+        if (begins <= 1) d = Math.min(d, begins + 0.5);
       }
-      if (d > max) return;
+      if (d > max + 0.5) return;
       if (!best || d < best.d || (d === best.d && entry.rank < best.entry.rank)) best = { d: d, entry: entry };
     });
     return best && best.entry.word;
