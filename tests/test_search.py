@@ -607,3 +607,24 @@ def test_the_sites_names_of_the_aliases_are_on_its_pages(site):
                     if len(word) >= search.SHORTEST_WORD and not word.isdigit() and word.lower() not in known:
                         missing.append(f"{lang}: {name!r} ({word!r})")
     assert not missing, "names of data/search-aliases.yml (or of the glossary) on no page:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang, typed", [("fr", "stratgie"), ("en", "pricniples")])
+def test_did_you_mean_keeps_the_accessibility_rules(browser, base_url, lang, typed, scheme, width):
+    from test_browser import axe_violations
+
+    context = browser.new_context(**VIEWPORTS[width], color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "about/"))
+    page.locator("button.kb-button--search" if width == "phone" else BOX).click()
+    expect(page.locator(BOX)).to_be_focused()
+    page.keyboard.type(typed)
+    settled(page, typed)
+    words = page.locator(f"{SUGGESTION} button")
+    expect(words).to_be_visible()
+    box = words.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    assert not axe_violations(page)
+    context.close()
