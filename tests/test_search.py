@@ -204,6 +204,8 @@ def test_a_search_has_a_shareable_address(page, base_url, lang):
     results = settled(other, query)
     assert results and results[0].endswith("/menengage/accountability-standards/")
     assert other.locator("#__search").is_checked()
+    # open from the start, it keeps the keyboard like a search opened by the reader
+    assert other.evaluate("document.querySelector('.md-container').inert")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -63,6 +63,7 @@
       if (toggle.checked && covers()) isolate();
       else if (!toggle.checked && made.length) release();
     });
+    if (toggle.checked && covers()) isolate(); /* opened before this script ran: a shared search (?q=) */
     window.addEventListener("keydown", function (event) {
       if (event.key !== "Tab" || !toggle.checked || !made.length) return;
       var targets = focusables();
