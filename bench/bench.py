@@ -277,7 +277,12 @@ def first_visit(site: Path, port: int) -> dict:
 
 
 # Readers' queries for the search measurement (bench and scale)
-SEARCH_QUERIES = {"fr": ["redevabilité", "travailleuses domestiques"], "en": ["accountability", "domestic workers"]}
+# (the last of each language is mistyped: its nearest words are offered and searched, which
+# downloads the words of the language's pages)
+SEARCH_QUERIES = {
+    "fr": ["redevabilité", "travailleuses domestiques", "stratgie"],
+    "en": ["accountability", "domestic workers", "pricniples"],
+}
 # Lighthouse's mobile emulation slows the CPU 4 times; the same here, through the DevTools protocol
 CPU_SLOWDOWN = 4
 TYPING_DELAY_MS = 150  # between two keys

@@ -640,7 +640,8 @@ def on_post_build(config):
         return
     indexer, State.indexer = State.indexer, None
     try:
-        counts = indexer.write(Path(config.site_dir)) if indexer else search.write(Path(config.site_dir), [])
+        aliases = search.aliases(State.data, i18n.languages(config))  # data/search-aliases.yml
+        counts = indexer.write(Path(config.site_dir), aliases) if indexer else search.write(Path(config.site_dir), [])
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))

@@ -46,6 +46,9 @@ def _messages(problems) -> list[str]:
 
 def test_the_built_site_passes_the_gate(staged):
     assert gate.verify(staged) == []
+    # the search's words for "did you mean" are among what the gate lets through
+    assert sorted(p.name[:11] for p in (staged.folder / "pagefind").glob("kb-words.*.bin")) == ["kb-words.en",
+                                                                                              "kb-words.fr"]
 
 
 PAGE = "en/about/index.html"  # a page of the site, where the hostile HTML goes
@@ -175,6 +178,10 @@ HOSTILE_FILES = [
      b"body{background:url('https://evil.example/track.png')}", "loads from another site"),
     ("source map of no theme file", "assets/javascripts/x.js.map", b"{}", "a source map is published only"),
     ("sitemap elsewhere", "en/x.xml", b"<x/>", "files of this type (.xml) are not published"),
+    ("search words that are not gzip", "pagefind/kb-words.fr_0123456789.bin", b"<script>alert(1)</script>",
+     "the search's words must be gzip-compressed"),
+    ("binary file named like the search's words, elsewhere", "assets/kb-words.fr_0123456789.bin", b"\x1f\x8b",
+     "files of this type (.bin) are not published"),
 ]
 
 

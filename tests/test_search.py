@@ -204,6 +204,8 @@ def test_a_search_has_a_shareable_address(page, base_url, lang):
     results = settled(other, query)
     assert results and results[0].endswith("/menengage/accountability-standards/")
     assert other.locator("#__search").is_checked()
+    # open from the start, it keeps the keyboard like a search opened by the reader
+    assert other.evaluate("document.querySelector('.md-container').inert")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -218,6 +220,9 @@ def test_keyboard_opens_searches_moves_and_closes(page, base_url, lang):
     assert urlsplit(page.evaluate("document.activeElement.href")).path == first
     page.keyboard.press("Escape")
     assert not page.locator("#__search").is_checked()
+    # opened with / from the page, closed: the focus is in the search box, not in a hidden result
+    assert page.evaluate("document.activeElement.matches('.md-search__input')")
+    page.evaluate("document.activeElement.blur()")
     page.keyboard.press("s")
     page.keyboard.press("Enter")  # the first result
     page.wait_for_url(lambda url: urlsplit(url).path == first)
@@ -314,3 +319,314 @@ def test_a_search_that_cannot_load_says_so_in_the_pages_language(page, base_url,
     meta = page.locator(".md-search-result__meta")
     meta.filter(has_text=words).wait_for()
     assert "Failed" not in meta.inner_text() and "fetch" not in meta.inner_text()
+
+
+# Typing mistakes: (language, typed, the words offered, the page that must be among the first five)
+TYPOS = [
+    ("fr", "stratgie", "stratégie", None),
+    ("fr", "pricnipes", "principes", "/menengage/core-principles/"),
+    ("fr", "redevabilté", "redevabilité", "/menengage/accountability-standards/"),
+    ("fr", "domestiqeus", "domestiques", "/social-movements/domestic-workers/"),
+    ("fr", "masculinté", "masculinité", "/menengage/patriarchal-masculinities/"),
+    ("fr", "travailleuses domestiqeus", "travailleuses domestiques", "/social-movements/domestic-workers/"),
+    ("en", "pricniples", "principles", "/en/menengage/core-principles/"),
+    ("en", "accoutability", "accountability", "/en/menengage/accountability-standards/"),
+    ("en", "acountabilty", "accountability", "/en/menengage/accountability-standards/"),  # two letters
+    ("en", "stratgy", "strategy", None),
+    ("en", "Kathmadu", "Kathmandu", "/en/menengage/annual-summary-2017/regions/south-asia/"),
+    ("en", "domestic wrokers", "domestic workers", "/en/social-movements/domestic-workers/"),
+    # a word being typed: the beginning of a word, one letter wrong
+    ("fr", "stratg", "stratégie", None),
+    ("en", "pricnip", "principles", "/en/menengage/core-principles/"),
+]
+SUGGESTION = ".kb-search-suggestion"
+
+
+@pytest.mark.parametrize("lang, typed, offered, expected", TYPOS)
+def test_a_typing_mistake_finds_the_page_and_offers_the_words(page, base_url, lang, typed, offered, expected):
+    """A wrong, missing, extra or swapped letter, early in a word too: the pages of the nearest
+    words of the site come first, and "did you mean…" offers them; the offer searches them."""
+    open_search(page, base_url, lang)
+    page.keyboard.type(typed)
+    results = settled(page, typed)
+    words = page.locator(f"{SUGGESTION} button")
+    expect(words).to_have_text(offered)
+    assert (("Vouliez-vous dire" in page.locator(SUGGESTION).inner_text()) == (lang == "fr"))
+    # the words typed correctly find the same first page
+    open_search(page, base_url, lang)
+    page.keyboard.type(offered)
+    right = settled(page, offered)
+    assert results[0] == right[0], (results[:5], right[:5])
+    if expected:
+        assert expected in results[:5], results[:5]
+    assert page.locator(SUGGESTION).inner_text() == "", "a right query is offered other words"
+    # the offer, pressed with the keyboard, searches the words offered
+    open_search(page, base_url, lang)
+    page.keyboard.type(typed)
+    settled(page, typed)
+    words.focus()
+    page.keyboard.press("Enter")
+    assert settled(page, offered)[0] == right[0]
+    expect(page.locator(BOX)).to_be_focused()
+
+
+# Other names of the site's words (data/search-aliases.yml): (language, typed, the site's name)
+ALIASES = [
+    ("fr", "VBG", "VSS"),
+    ("fr", "violences basées sur le genre", "VSS"),
+    ("fr", "convention 189", "C189"),
+    ("fr", "BIT", "OIT"),
+    ("en", "SGBV", "GBV"),
+    ("en", "convention 189", "C189"),
+    ("en", "Domestic Workers Convention", "C189"),
+]
+
+
+@pytest.mark.parametrize("lang, typed, name", ALIASES)
+def test_other_names_of_the_sites_words_find_its_pages(page, base_url, lang, typed, name):
+    """What the site's name finds first is among the first pages of the other name."""
+    open_search(page, base_url, lang)
+    page.keyboard.type(name)
+    named = settled(page, name)
+    open_search(page, base_url, lang)
+    page.keyboard.type(typed)
+    results = settled(page, typed)
+    assert named[0] in results[:5], (results[:5], named[:5])
+    assert all(in_language(lang, r) for r in results), results
+
+
+@pytest.mark.parametrize("lang, right, wrong", [("fr", "travailleuses domestiques", "stratgie"),
+                                                ("en", "accountability", "pricniples")])
+def test_the_words_are_downloaded_for_a_mistyped_query_only(page, base_url, lang, right, wrong):
+    """The words of the pages (about 15 KB) are not part of a search that finds its words."""
+    asked = []
+    page.on("request", lambda r: "/pagefind/kb-words." in r.url and asked.append(r.url))
+    open_search(page, base_url, lang)
+    page.keyboard.type(right, delay=30)
+    settled(page, right)
+    assert not asked, asked
+    open_search(page, base_url, lang)
+    page.keyboard.type(wrong, delay=30)
+    settled(page, wrong)
+    assert len(asked) == 1 and f"/kb-words.{lang}_" in asked[0], asked
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_status_says_a_search_is_under_way_from_the_first_key(page, base_url, lang):
+    placeholder = "Taper pour démarrer la recherche" if lang == "fr" else "Type to start searching"
+    running = {"fr": ("Recherche en cours…", "Initialisation de la recherche"), "en": ("Searching…", "Initializing search")}
+    open_search(page, base_url, lang)
+    meta = page.locator(".md-search-result__meta")
+    assert meta.inner_text().strip() == placeholder
+    query = "travailleuses domestiques" if lang == "fr" else "domestic workers accountability"
+    for i, key in enumerate(query, start=1):
+        page.keyboard.type(key)
+        if i >= 3:  # the search starts at three letters
+            said = meta.inner_text().strip()
+            assert said in running[lang] or re.search(r"\d", said), f"after {query[:i]!r}: {said!r}"
+    settled(page, query)
+    assert re.search(r"\d", meta.inner_text())
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_more_results_is_a_readable_button(browser, base_url, lang, width):
+    context = browser.new_context(**VIEWPORTS[width])
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "about/"))
+    page.locator("button.kb-button--search" if width == "phone" else BOX).click()
+    expect(page.locator(BOX)).to_be_focused()
+    query = "genre" if lang == "fr" else "gender"
+    page.keyboard.type(query)
+    settled(page, query)
+    button = page.locator(".kb-search-more button")
+    expect(button).to_have_text("Plus de résultats" if lang == "fr" else "More results")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box  # WCAG 2.5.8
+    assert float(button.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 13
+    assert page.locator(PAGE_LINKS).count() == 5
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(PAGE_LINKS)).to_have_count(10)
+    # the focus goes to the first of the new results
+    assert page.evaluate("document.activeElement.href") == page.locator(PAGE_LINKS).nth(5).evaluate("e => e.href")
+    context.close()
+
+
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+INERT = "[...document.querySelectorAll('[inert]')].map(e => e.className || e.tagName)"
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_open_search_keeps_the_keyboard_and_the_page_behind_is_inert(browser, base_url, lang, width):
+    """Tab never leaves the open search for the links hidden behind it; the page behind is inert
+    (no screen reader reads it); Escape closes it wherever the focus is, and the focus goes back
+    to the search button (phone) or the search box (desktop)."""
+    context = browser.new_context(**VIEWPORTS[width])
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "menengage/code-of-conduct/"))
+    if width == "phone":
+        page.locator("button.kb-button--search").click()
+    else:
+        page.keyboard.press("/")
+    expect(page.locator(BOX)).to_be_focused()
+    query = "genre" if lang == "fr" else "gender"
+    page.keyboard.type(query)
+    settled(page, query)
+    assert page.evaluate("document.querySelector('.md-container').inert")
+    assert page.evaluate("document.querySelector('.md-header__title').inert")
+    assert not page.evaluate("document.querySelector('.md-search').closest('[inert]')")
+    assert page.locator(".md-search").get_attribute("aria-modal") == "true"
+    reached = set()
+    for key in ["Tab"] * 20 + ["Shift+Tab"] * 25:
+        page.keyboard.press(key)
+        where = page.evaluate("""() => { const e = document.activeElement;
+            return {inside: e.closest('.md-search') !== null, visible: e.checkVisibility({visibilityProperty: true}),
+                    what: e.className || e.tagName} }""")
+        assert where["inside"] and where["visible"], f"{key} reached {where}"
+        reached.update(where["what"].split())
+    assert {"md-search__input", "md-search-result__link", "kb-search-more__button"} <= reached, reached
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    assert page.evaluate(INERT) == []
+    back = "button.kb-button--search" if width == "phone" else BOX
+    expect(page.locator(back)).to_be_focused()
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_open_phone_menu_makes_the_page_behind_inert(browser, base_url, lang):
+    context = browser.new_context(**VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "menengage/code-of-conduct/"))
+    page.locator("button.kb-button--drawer").click()
+    page.wait_for_function("() => document.activeElement.closest('.md-sidebar--primary') !== null")
+    inert = page.evaluate(INERT)
+    assert "md-content" in " ".join(inert) and "md-header" in " ".join(inert), inert
+    assert not page.evaluate("document.querySelector('.md-sidebar--primary').closest('[inert]')")
+    # the overlay beside the menu still closes it with a tap
+    assert not page.evaluate("document.querySelector('label.md-overlay').inert")
+    page.keyboard.press("Escape")
+    assert page.evaluate(INERT) == []
+    expect(page.locator("button.kb-button--drawer")).to_be_focused()
+    context.close()
+
+
+def test_desktop_tab_through_the_search_box_does_not_open_it(page, base_url):
+    page.goto(url_of(base_url, "en", "about/"))
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.md-search__input')"):
+            break
+    else:
+        pytest.fail("Tab does not reach the search box")
+    assert not page.locator("#__search").is_checked()
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.activeElement.closest('.md-search')"), "Tab went into the closed search"
+    # typing in the box opens it
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("gender")
+    assert page.locator("#__search").is_checked()
+    assert settled(page, "gender")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang, query, words", [("fr", "travailleuses domestiques", {"travailleuses", "domestiques"}),
+                                                ("en", "accoutability", {"accountability"})])
+def test_the_page_opened_from_a_result_marks_the_words(browser, base_url, lang, query, words, scheme):
+    """Pagefind's highlighting script marks the words searched (or offered) in the page's own
+    text: the article, not the menus, the sources or the citation; same host only, no console
+    error (the security policy), and the marks keep the accessibility rules in both schemes."""
+    from test_browser import axe_violations
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    hosts, errors = set(), []
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    open_search(page, base_url, lang)
+    page.keyboard.type(query)
+    first = settled(page, query)[0]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path == first)
+    assert set(parse_qs(urlsplit(page.url).query)["highlight"]) >= words
+    marks = page.locator("mark.kb-highlight")
+    marks.first.wait_for()
+    texts = {m.lower() for m in marks.all_inner_texts()}
+    assert all(any(w in t for t in texts) for w in words), texts
+    outside = page.evaluate("""() => [...document.querySelectorAll('mark.kb-highlight')].filter(m =>
+        !m.closest('[data-pagefind-body]') || m.closest('.kb-cite, .kb-sources, .headerlink, nav')).length""")
+    assert outside == 0
+    assert page.evaluate("[...document.querySelectorAll('mark.kb-highlight')].every(m => m.closest('[lang]').lang === document.documentElement.lang)")
+    assert hosts == {urlsplit(base_url).netloc}, hosts
+    assert not errors, errors
+    assert not axe_violations(page)
+    context.close()
+
+
+def test_words_of_a_language_by_frequency():
+    from kb import search
+
+    text = search.words(["Stratégie stratégie stratégie ab 2017 C189", "stratégie principes Principes"])
+    # bands of 20 times or more, 5 or more (none here), 2 or more, once; each word in its most
+    # frequent spelling, alphabetical in its band; no word of fewer than four letters, no number
+    assert text.split("\n\n") == ["", "", "principes\nstratégie", "C189"]
+
+
+def test_aliases_hold_the_glossary_names(site):
+    about = json.loads((site / "pagefind" / "kb-search.fr.json").read_text(encoding="utf-8"))
+    groups = {tuple(g["site"]): g["other"] for g in about["aliases"]}
+    vss = next(g for g in about["aliases"] if "VSS" in g["site"])
+    assert "VBG" in vss["other"] and "violence sexiste et sexuelle" in vss["site"]
+    assert any("C189" in site for site in groups)
+    assert (site / "pagefind" / about["words"]).is_file()
+    en = json.loads((site / "pagefind" / "kb-search.en.json").read_text(encoding="utf-8"))
+    assert any("GBV" in g["site"] for g in en["aliases"])
+
+
+def test_the_sites_names_of_the_aliases_are_on_its_pages(site):
+    """A site's name in data/search-aliases.yml that no page of its language has (a typing
+    mistake in the file) would make its group find nothing: every word of four letters or more
+    of each site's name is a word of that language's pages."""
+    import gzip
+
+    from kb import search
+
+    missing = []
+    for lang in LANGS:
+        about = json.loads((site / "pagefind" / f"kb-search.{lang}.json").read_text(encoding="utf-8"))
+        words = gzip.decompress((site / "pagefind" / about["words"]).read_bytes()).decode("utf-8")
+        known = {w.lower() for w in words.split()}
+        for group in about["aliases"]:
+            for name in group["site"]:
+                for word in search.WORD.findall(name):
+                    if len(word) >= search.SHORTEST_WORD and not word.isdigit() and word.lower() not in known:
+                        missing.append(f"{lang}: {name!r} ({word!r})")
+    assert not missing, "names of data/search-aliases.yml (or of the glossary) on no page:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang, typed", [("fr", "stratgie"), ("en", "pricniples")])
+def test_did_you_mean_keeps_the_accessibility_rules(browser, base_url, lang, typed, scheme, width):
+    from test_browser import axe_violations
+
+    context = browser.new_context(**VIEWPORTS[width], color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url_of(base_url, lang, "about/"))
+    page.locator("button.kb-button--search" if width == "phone" else BOX).click()
+    expect(page.locator(BOX)).to_be_focused()
+    page.keyboard.type(typed)
+    settled(page, typed)
+    words = page.locator(f"{SUGGESTION} button")
+    expect(words).to_be_visible()
+    box = words.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    assert not axe_violations(page)
+    context.close()

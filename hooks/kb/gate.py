@@ -99,6 +99,9 @@ DATA_TYPES = frozenset({".json", ".csv"})
 PAGEFIND = "pagefind/"
 PAGEFIND_INDEX = frozenset({".pagefind", ".pf_fragment", ".pf_index", ".pf_meta"})  # at any depth under pagefind/
 PAGEFIND_TOP = frozenset({".css", ".json"})  # at its top only
+# each language's words for "did you mean" (hooks/kb/search.py, write_words): gzip, named by their hash
+SEARCH_WORDS = re.compile(r"pagefind/kb-words\.[a-z]{2,3}(?:[-_][A-Za-z0-9]+)?_[0-9a-f]{10}\.bin")
+GZIP_MAGIC = b"\x1f\x8b"
 PAGEFIND_SCRIPTS = frozenset(
     f"{PAGEFIND}{name}.js"
     for name in ("pagefind", "pagefind-worker", "pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui",
@@ -189,6 +192,11 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
         return _html_problems(site, rel, path, scripts)
     if rel.startswith(PAGEFIND) and (suffix in PAGEFIND_INDEX or (suffix in PAGEFIND_TOP and rel.count("/") == 1)):
         return []  # the search's index and its scripts, written by Pagefind
+    if SEARCH_WORDS.fullmatch(rel):
+        with path.open("rb") as f:
+            if f.read(2) == GZIP_MAGIC:
+                return []
+        return [_problem(site, rel, None, "the search's words must be gzip-compressed text written by the build")]
     if suffix == ".js":
         if rel in scripts:
             return []

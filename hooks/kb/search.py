@@ -13,6 +13,9 @@ content is indexed: the article, marked `data-pagefind-body` by the adapter
 from __future__ import annotations
 
 import base64
+import collections
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -72,14 +75,14 @@ class Indexing:
             if lang not in self._bundles:
                 self._bundles[lang] = self._pool.submit(indexer.files)
 
-    def write(self, site: Path) -> dict[str, int]:
+    def write(self, site: Path, aliases: dict[str, list[dict]] | None = None) -> dict[str, int]:
         """Write every language's index into `site`'s pagefind/ folder; return the pages per language."""
         self._finish_all()
         try:
             bundles = [future.result() for future in self._bundles.values()]
         finally:
             self.close()
-        return write(site, bundles)
+        return write(site, bundles, aliases)
 
     def close(self) -> None:
         for indexer in self._indexers.values():
@@ -87,9 +90,10 @@ class Indexing:
         self._pool.shutdown(wait=False)
 
 
-def write(site: Path, bundles: list[list[dict]]) -> dict[str, int]:
+def write(site: Path, bundles: list[list[dict]], aliases: dict[str, list[dict]] | None = None) -> dict[str, int]:
     """Write Pagefind's bundles (one per language, as `Indexer.files` gives them) into `site`'s
-    pagefind/ folder, with one entry file listing every language; return the pages per language."""
+    pagefind/ folder, with one entry file listing every language, and each language's words and
+    aliases (`words`); return the pages per language."""
     # Material's own search is not used (mkdocs.yml has no `search` plugin):
     # drop the theme's worker and lunr languages, and an index left by an older build
     for unused in [*site.glob("search/search_index.json"), *site.glob("*/search/search_index.json")]:
@@ -102,16 +106,106 @@ def write(site: Path, bundles: list[list[dict]]) -> dict[str, int]:
     if bundle.exists():
         shutil.rmtree(bundle)
     entry: dict = {}
+    texts: dict[str, list[str]] = {}
     for files in bundles:
         for file in files:
             content = base64.b64decode(file["content"])
             if file["path"] == ENTRY:
                 entry = _merged(entry, json.loads(content))
                 continue
+            fragment = FRAGMENT.match(file["path"])
+            if fragment:
+                texts.setdefault(fragment[1], []).append(_fragment_text(content))
             target = bundle / file["path"]  # files shared by the languages (the engine) are the same
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+    for lang, pages in texts.items():
+        write_words(bundle, lang, pages, (aliases or {}).get(lang, []))
     return _write_entry(bundle, entry or {"languages": {}})
+
+
+# --- The words of each language's index, for "did you mean…", and the aliases ------------------
+#
+# Pagefind matches the words of the index that begin with the typed word: a wrong letter early in
+# a word (« stratgie », "pricniples") finds nothing. For each language, `kb-search.<lang>.json`
+# names the file of the words of that language's indexed pages (what Pagefind indexed: the text of
+# its fragments), and holds the other names of the site's words (data/search-aliases.yml).
+# kb-search.js loads the words only when a query finds few pages, and offers the nearest words.
+
+FRAGMENT = re.compile(r"^fragment/(.+)_[0-9a-f]+\.pf_fragment$")
+WORD = re.compile(r"[^\W_]+")
+SHORTEST_WORD = 4  # shorter words are not corrected: one wrong letter makes another word
+# how often a word occurs, in bands (most often first): the file lists each band's words in
+# alphabetical order (it compresses better than one list by frequency) and the nearest word of the
+# most frequent band wins
+BANDS = (20, 5, 2, 1)
+
+
+def _fragment_text(content: bytes) -> str:
+    """The text Pagefind indexed of one page (its fragment: gzip, a signature, then JSON)."""
+    raw = gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
+    raw = raw.removeprefix(b"pagefind_dcd")
+    return json.loads(raw)["content"]
+
+
+def words(texts: list[str]) -> str:
+    """The words of `texts` (of at least SHORTEST_WORD letters or digits, with a letter), each in
+    its most frequent spelling: one a line, by bands of frequency separated by an empty line."""
+    counts: collections.Counter[str] = collections.Counter()
+    for text in texts:
+        counts.update(w for w in WORD.findall(text) if len(w) >= SHORTEST_WORD and not w.isdigit())
+    spelling: dict[str, str] = {}
+    total: collections.Counter[str] = collections.Counter()
+    for word, n in counts.most_common():
+        key = word.lower()
+        spelling.setdefault(key, word)
+        total[key] += n
+    bands: list[list[str]] = [[] for _ in BANDS]
+    for key, n in total.items():
+        bands[next(i for i, least in enumerate(BANDS) if n >= least)].append(spelling[key])
+    return "\n\n".join("\n".join(sorted(band, key=lambda w: (w.lower(), w))) for band in bands)
+
+
+def write_words(bundle: Path, lang: str, texts: list[str], aliases: list[dict]) -> None:
+    """Write a language's words (gzip, named by their hash) and `kb-search.<lang>.json`, which
+    names that file and holds the language's aliases ([{site: [...], other: [...]}])."""
+    packed = gzip.compress(words(texts).encode("utf-8"), compresslevel=9, mtime=0)
+    name = f"kb-words.{lang}_{hashlib.sha256(packed).hexdigest()[:10]}.bin"
+    for old in bundle.glob(f"kb-words.{lang}_*.bin"):
+        old.unlink()
+    (bundle / name).write_bytes(packed)
+    about = {"words": name, "aliases": aliases}
+    (bundle / f"kb-search.{lang}.json").write_text(
+        json.dumps(about, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def aliases(data, langs: list[str] | tuple[str, ...]) -> dict[str, list[dict]]:
+    """The other names of the site's words (data/search-aliases.yml), per language: for each
+    group, the site's own names (`site`: its glossary entry's abbreviation and term, then those the
+    group lists) and what readers may type instead (`other`), in that language."""
+    if ALIASES not in data:
+        return {}
+    glossary = data.by_id("glossary") if "glossary" in data else {}
+    out: dict[str, list[dict]] = {}
+    for lang in langs:
+        groups = []
+        for group in data.records(ALIASES):
+            entry = glossary.get(group.get("glossary"), {})
+            site = [_plain(entry[field][lang]) for field in ("abbr", "term") if lang in entry.get(field, {})]
+            site = list(dict.fromkeys(site + group.get("site", {}).get(lang, [])))
+            if site:
+                groups.append({"site": site, "other": group["other"].get(lang, [])})
+        out[lang] = groups
+    return out
+
+
+def _plain(markdown: str) -> str:
+    """A glossary term as readers type it: no Markdown marks, no words in brackets."""
+    return " ".join(re.sub(r"\([^)]*\)|[*_^`]", "", markdown).split())
+
+
+ALIASES = "search-aliases"  # data/search-aliases.yml
 
 
 def _merged(entry: dict, added: dict) -> dict:

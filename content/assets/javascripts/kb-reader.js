@@ -8,9 +8,10 @@
  * - the language switcher keeps the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
  *   hover: each becomes focusable, and Material shows its tooltip;
- * - on phones, the open side menu keeps the keyboard's focus: Tab from its
- *   last link goes back to its first (Shift+Tab the other way), Escape closes
- *   it and gives the focus back to the menu button;
+ * - the open search, and on phones the open side menu, keep the keyboard's
+ *   focus: the page behind is inert, Tab from the last link goes back to the
+ *   first (Shift+Tab the other way); Escape closes them and the focus goes
+ *   back where it was (the menu or search button);
  * - the timeline page gets its filters' script (kb-timeline.js), no other page.
  * Every word comes from the page (the theme's labels, data-kb-* attributes
  * rendered from data/labels.yml): none is written here, so that a missing one
@@ -22,6 +23,62 @@
   "use strict";
   var here = document.currentScript ? document.currentScript.src : null;
   var phone = window.matchMedia("(max-width: 76.234375em)");
+
+  /* A panel open over the page (the search; the side menu on phones): while it is open the rest of
+     the page is inert (the keyboard and screen readers cannot reach what is hidden behind it), Tab
+     goes round inside it (Shift+Tab the other way), and when it closes the focus goes back to where
+     it was before it opened (else to `fallback`), when it is still in the closed panel or nowhere.
+     `covers()`: whether the panel covers the page at the screen's width. The theme's toggles
+     (hidden check boxes) and overlays (labels that close the panel on a tap) stay live. */
+  function overlay(toggle, panel, covers, fallback) {
+    var made = [], opener = null;
+    function focusables() {
+      return Array.prototype.filter.call(
+        panel.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
+        function (el) {
+          return el.tabIndex >= 0 && !el.disabled && el.checkVisibility({ visibilityProperty: true });
+        }
+      );
+    }
+    function isolate() {
+      var active = document.activeElement;
+      opener = active && active !== document.body && !panel.contains(active) ? active : null;
+      for (var node = panel; node.parentElement && node !== document.body; node = node.parentElement) {
+        Array.prototype.forEach.call(node.parentElement.children, function (el) {
+          if (el === node || el.inert || el.matches("input.md-toggle, label.md-overlay, script, style, link")) return;
+          el.inert = true;
+          made.push(el);
+        });
+      }
+    }
+    function release() {
+      made.forEach(function (el) { el.inert = false; });
+      made = [];
+      var active = document.activeElement;
+      var back = opener && opener.isConnected ? opener : fallback;
+      if (back && (!active || active === document.body || panel.contains(active))) back.focus();
+      opener = null;
+    }
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && covers()) isolate();
+      else if (!toggle.checked && made.length) release();
+    });
+    if (toggle.checked && covers()) isolate(); /* opened before this script ran: a shared search (?q=) */
+    window.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab" || !toggle.checked || !made.length) return;
+      var targets = focusables();
+      if (!targets.length) return;
+      var first = targets[0], last = targets[targets.length - 1];
+      var inside = panel.contains(document.activeElement);
+      if (event.shiftKey && (!inside || document.activeElement === first)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+        event.preventDefault();
+        first.focus();
+      }
+    }, true);
+  }
 
   /* A real button in place of one of the header's labels: the keyboard reaches
      it, Enter and Space press it, and it says whether its panel is open. */
@@ -69,26 +126,8 @@
         button.focus();
       }
     }, true);
-    /* On phones the open menu covers the page: Tab goes round inside it */
-    window.addEventListener("keydown", function (event) {
-      if (event.key !== "Tab" || !toggle.checked || !phone.matches) return;
-      var targets = Array.prototype.filter.call(
-        side.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
-        function (el) {
-          return el.tabIndex >= 0 && !el.disabled && el.checkVisibility({ visibilityProperty: true });
-        }
-      );
-      if (!targets.length) return;
-      var first = targets[0], last = targets[targets.length - 1];
-      var inside = side.contains(document.activeElement);
-      if (event.shiftKey && (!inside || document.activeElement === first)) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
-        event.preventDefault();
-        first.focus();
-      }
-    }, true);
+    /* On phones the open menu covers the page */
+    overlay(toggle, side, function () { return phone.matches; }, button);
   }
 
   /* The side menu on phones shows one level at a time: the keyboard reaches
@@ -135,8 +174,11 @@
     var toggle = document.getElementById("__search");
     var label = document.querySelector('.md-header label[for="__search"]');
     var input = document.querySelector(".md-search__input");
+    var dialog = document.querySelector(".md-search[data-kb-search]");
     if (!toggle || !label) return;
     double(label, toggle, input && input.getAttribute("aria-label"), "search");
+    /* open, the search covers the page (on phones) or lays its results over it */
+    if (dialog) overlay(toggle, dialog, function () { return true; }, input);
   }
 
   function switcher() {
