@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from markupsafe import Markup, escape
@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
+    cards,
     charts,
     cite,
     datapackage,
@@ -279,6 +280,7 @@ def on_files(files, config):
         i18n.add_pages_only_in_other_languages(files, config)
     else:
         i18n.link_pages_only_in_this_language(files, config, set(State.generated))
+    _theme_words(config, lang)
     ctx = _context(config)
     try:
         if not State.shared_files:  # the same in every language: made once per build
@@ -304,6 +306,27 @@ def on_files(files, config):
         for file in files.documentation_pages():
             file.is_modified = (lambda build: lambda: build)(preview.only(file.url))
     return files
+
+
+def _theme_words(config, lang: str) -> None:
+    """Words that mkdocs.yml gives the theme once for every language (each heading's link title,
+    the palette toggle's name), from data/labels.yml in the language being built."""
+    source = i18n.source_language(config)
+
+    def word(key: str) -> str | None:
+        try:
+            return text.plain(text.label_field(State.data, key), lang, source)
+        except text.MissingLabel:
+            return None  # reported with the data's problems
+
+    toc = config.mdx_configs.get("toc")
+    if toc is not None and toc.get("permalink") and word("permalink_title"):
+        toc["permalink_title"] = word("permalink_title")
+    palette = config.theme.get("palette")
+    for option in palette if isinstance(palette, list) else []:
+        to = "palette_to_light" if option.get("scheme") == "slate" else "palette_to_dark"
+        if option.get("toggle") and word(to):
+            option["toggle"]["name"] = word(to)
 
 
 @event_priority(-150)
@@ -486,11 +509,14 @@ def on_page_context(context, page, config, nav):
     # "cite this page" and "edit this page", at the foot of the page (overrides/main.html)
     home = page.file.src_uri.split("/", 1)[-1] == "index.md"
     title = config.site_name if home else html.unescape(str(page.meta.get("title") or page.title or ""))
-    if page.meta.get("kb_updated") and page.canonical_url:
+    if page.meta.get("kb_updated"):
         ctx = _context(config)
+        # without a public address (SITE_URL unset) the citation gives none: never a local one
         page.meta["kb_cite"] = _guard(
-            "", cite.block, ctx, title, config.site_name, page.canonical_url, page.meta["kb_updated"], page.edit_url
+            "", cite.block, ctx, title, config.site_name, page.canonical_url or None, page.meta["kb_updated"],
+            page.edit_url, page.url,
         )
+    _sharing_card(page, config, title)
     # Material prints the description into attributes without escaping it
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
@@ -500,6 +526,25 @@ def on_page_context(context, page, config, nav):
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
+
+
+def _sharing_card(page, config, title: str) -> None:
+    """The page's preview image when shared (og:image, overrides/main.html), in its language, next
+    to its index.html (hooks/kb/cards.py). Only with a public address: og:image must be absolute."""
+    if not config.site_url or not page.file.dest_uri.endswith("index.html"):
+        return
+    section = page.parent.title if page.parent is not None and page.parent.title else ""
+    home = page.file.src_uri.split("/", 1)[-1] == "index.md"
+    site = "" if home else config.site_name
+    host = urlsplit(config.site_url).netloc
+    png = _guard(None, cards.card, html.unescape(title), section, site, host, ROOT / ".cache" / "cards")
+    if png is None:
+        return
+    target = Path(config.site_dir) / Path(page.file.dest_uri).parent / cards.FILE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(png)
+    page.meta["kb_card"] = urljoin(urljoin(config.site_url, page.url), cards.FILE_NAME)
+    page.meta["kb_card_alt"] = " — ".join(part for part in (site or config.site_name, section, title) if part)
 
 
 def on_env(env, config, files):
@@ -555,11 +600,18 @@ ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+
 
 
 def _absolute_alternates(output: str, page, config) -> str:
-    """hreflang links must be absolute addresses (search engines ignore relative ones)."""
+    """hreflang links must be absolute addresses (search engines ignore relative ones); without a
+    public address (SITE_URL unset) there are none (the language switcher links each translation)."""
     if not config.site_url:
-        return output
+        return ALTERNATE.sub("", output)
     here = urljoin(config.site_url, page.url)
-    return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
+    output = ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
+    # and an x-default: the source language's page, for readers of any other language
+    source = re.search(r'<link rel="alternate" href="([^"]*)" hreflang="%s">' % i18n.source_language(config), output)
+    if source and 'hreflang="x-default"' not in output:
+        x_default = f'<link rel="alternate" href="{source[1]}" hreflang="x-default">'
+        output = output[: source.end()] + "\n    " + x_default + output[source.end() :]
+    return output
 
 
 @event_priority(-1000)  # last: the policy covers the page's final scripts
@@ -620,6 +672,10 @@ def on_post_build(config):
         return  # the preview's first pass: its second pass reports every problem
     if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
+    if not config.site_url and COMMAND == "build":  # said once: by the last language, or make build's first
+        last = i18n.language(config) == (i18n.source_language(config) if _only_lang() else i18n.languages(config)[-1])
+        if last:
+            log.info(NO_SITE_URL)
     if preview.current.urls is not None or (i18n.is_nested_build(config) and not _only_lang_env()):
         # the preview's first pass (its second indexes); or a nested language build:
         # the plugin has not finished yet. One language of `make build` indexes its
@@ -633,6 +689,11 @@ def on_post_build(config):
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
 
 
+NO_SITE_URL = (
+    "SITE_URL is not set: the pages give no public address (no canonical link, hreflang, Open Graph "
+    "address or preview image, no address in citations, an empty sitemap). To publish, build with "
+    "the site's address: SITE_URL=https://example.org/ make build"
+)
 LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"
 
 

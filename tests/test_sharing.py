@@ -1,0 +1,134 @@
+"""The site's public address and what a shared link shows: no local address is ever
+published, every page has a preview image in its language, and the theme's own words
+speak the page's language."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import LANGS, MKDOCS, ROOT, SITE_URL, lang_root, pages, soup
+
+SITE_NAMES = {"fr": "Agir ensemble pour la justice de genre", "en": "Acting together for gender justice"}
+
+
+@pytest.fixture(scope="module")
+def site_without_address(tmp_path_factory):
+    """The site built as a newcomer would, without SITE_URL."""
+    out = tmp_path_factory.mktemp("no-address")
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out, result.stdout + result.stderr
+
+
+def test_a_build_without_site_url_publishes_no_local_address(site_without_address):
+    out, log = site_without_address
+    found = []
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".css", ".txt") and path.suffix != ".map":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "127.0.0.1" in text or "localhost:8000" in text:
+                found.append(path.relative_to(out).as_posix())
+    assert not found, f"a local address is published in {found[:10]}"
+    # and the build says how to give it one
+    assert "SITE_URL is not set" in log and "SITE_URL=https://" in log, log[-2000:]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_site_url_what_needs_an_address_is_left_out(site_without_address, lang):
+    out, _ = site_without_address
+    for rel in ("index.html", "menengage/code-of-conduct/index.html"):
+        doc = soup(lang_root(out, lang) / rel)
+        assert doc.find("link", rel="canonical") is None, rel
+        assert not doc.select('link[rel="alternate"][hreflang]'), rel
+        assert not doc.select('meta[property="og:url"], meta[property="og:image"]'), rel
+        # the citation is still there, with the site's name, but without an address
+        cite = doc.select_one("aside.kb-cite")
+        assert cite is not None and SITE_NAMES[lang] in cite.get_text(), rel
+        assert cite.select_one(".kb-cite__text a") is None, rel
+        bib = unquote(cite.select_one('a[download$=".bib"]')["href"].partition(",")[2])
+        assert bib.startswith("@misc{kb-") and "url =" not in bib, bib
+        csl = json.loads(unquote(cite.select_one('a[download$=".json"]')["href"].partition(",")[2]))[0]
+        assert "URL" not in csl and csl["container-title"] == SITE_NAMES[lang]
+        # the language switcher still leads to the translation (a relative link)
+        assert doc.select(".md-select__link[hreflang]"), rel
+    assert "<url>" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_has_a_preview_image_in_its_language(site, lang):
+    from PIL import Image
+
+    checked = 0
+    for rel in sorted(pages(site, lang) - {"404.html"}):
+        doc = soup(lang_root(site, lang) / rel)
+        meta = {m.get("property") or m.get("name"): m["content"] for m in doc.find_all("meta", content=True)}
+        image = meta.get("og:image")
+        assert image and image.startswith(SITE_URL), f"{lang}/{rel}: og:image {image!r}"
+        assert meta.get("twitter:card") == "summary_large_image", f"{lang}/{rel}"
+        title = meta["og:title"]
+        alt = meta.get("og:image:alt", "")
+        assert title in alt and SITE_NAMES[lang] in alt, f"{lang}/{rel}: og:image:alt {alt!r}"
+        path = site / urlsplit(image).path.lstrip("/")
+        assert path.is_file(), f"{lang}/{rel}: {image} is not in the site"
+        with Image.open(path) as png:
+            assert png.size == (1200, 630) and png.format == "PNG", (rel, png.size)
+        assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+        checked += 1
+    assert checked > 40
+
+
+def test_preview_images_differ_by_language_and_page(site):
+    fr = (site / "menengage/core-principles/kb-card.png").read_bytes()
+    en = (site / "en/menengage/core-principles/kb-card.png").read_bytes()
+    other = (site / "menengage/code-of-conduct/kb-card.png").read_bytes()
+    assert len({fr, en, other}) == 3
+
+
+def test_preview_images_are_kept_in_the_cache(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from kb import cards
+
+    first = cards.card("Titre « essai »", "Section", "Site", "example.org", tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    (cached,) = tmp_path.glob("*.png")
+    cached.write_bytes(b"cached")  # a second call reads the cache, it draws nothing
+    assert cards.card("Titre « essai »", "Section", "Site", "example.org", tmp_path) == b"cached"
+    assert first.startswith(b"\x89PNG")
+    assert cards.card("Autre titre", "Section", "Site", "example.org", tmp_path) != b"cached"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_head_has_an_x_default_alternate(site, lang):
+    doc = soup(lang_root(site, lang) / "menengage/index.html")
+    links = {link["hreflang"]: link["href"] for link in doc.select('link[rel="alternate"][hreflang]')}
+    assert links.get("x-default") == links.get("fr") == SITE_URL + "menengage/", links
+    assert links.get("en") == SITE_URL + "en/menengage/"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_theme_words_speak_the_page_language(site, lang):
+    words = {
+        "fr": ("Lien vers cette section", "Passer en mode sombre", "Passer en mode clair"),
+        "en": ("Link to this section", "Switch to dark mode", "Switch to light mode"),
+    }
+    other = words["en" if lang == "fr" else "fr"]
+    for rel in ("index.html", "menengage/core-principles/index.html", "social-movements/key-steps/index.html"):
+        html = (lang_root(site, lang) / rel).read_text(encoding="utf-8")
+        doc = soup(lang_root(site, lang) / rel)
+        titles = {a["title"] for a in doc.select("a.headerlink")}
+        assert titles <= {words[lang][0]}, (rel, titles)
+        toggles = {label["title"] for label in doc.select("form[data-md-component=palette] label[title]")}
+        assert toggles == set(words[lang][1:]), (rel, toggles)
+        assert not any(word in html for word in other), rel
+        assert " / Link" not in html and "Mode sombre / " not in html, rel
