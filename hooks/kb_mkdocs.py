@@ -36,6 +36,7 @@ from kb import (  # noqa: E402
     cards,
     charts,
     cite,
+    contact,
     datapackage,
     directives,
     freeze,
@@ -158,6 +159,7 @@ def _context(config, page: str = "", line_offset: int = 0) -> Context:
         State.templates,
         State.directives,
         ROOT,
+        contact.site_contact(config.repo_url, config.extra.get("kb", {}), i18n.language(config), i18n.source_language(config)),
     )
 
 
@@ -514,7 +516,7 @@ def on_page_context(context, page, config, nav):
         # without a public address (SITE_URL unset) the citation gives none: never a local one
         page.meta["kb_cite"] = _guard(
             "", cite.block, ctx, title, config.site_name, page.canonical_url or None, page.meta["kb_updated"],
-            page.edit_url, page.url,
+            page.edit_url, page.url, _report_links(ctx, title, page, config),
         )
     _sharing_card(page, config, title)
     # Material prints the description into attributes without escaping it
@@ -526,6 +528,17 @@ def on_page_context(context, page, config, nav):
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
+
+
+REPORT_WORDS = ("report_mistake", "report_by_email", "report_title", "report_page", "report_wrong", "report_fix")
+
+
+def _report_links(ctx, title: str, page, config) -> list[tuple[str, str]]:
+    """"Report a mistake": a prefilled issue in the repository, an email (kb/contact.py)."""
+    words = {key: text.plain(text.label_field(State.data, key), ctx.lang, ctx.source) for key in REPORT_WORDS}
+    words["colon"] = text.colon(State.data, ctx.lang)
+    address = page.canonical_url or urljoin(config.site_url or "/", page.url)
+    return contact.report_links(ctx.site, words, title, address)
 
 
 def _sharing_card(page, config, title: str) -> None:

@@ -132,3 +132,69 @@ def test_theme_words_speak_the_page_language(site, lang):
         assert toggles == set(words[lang][1:]), (rel, toggles)
         assert not any(word in html for word in other), rel
         assert " / Link" not in html and "Mode sombre / " not in html, rel
+
+
+# --- Who is behind the site, and how to report a mistake (kb/contact.py) ---
+
+
+def test_report_links_are_prefilled_and_only_where_an_address_is_known():
+    import sys
+    from urllib.parse import parse_qs, urlsplit
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from kb import contact
+
+    words = {
+        "report_mistake": "Report", "report_by_email": "Email", "report_title": "Mistake on “{title}”",
+        "report_page": "Page", "report_wrong": "Wrong", "report_fix": "Fix", "colon": ":",
+    }  # fmt: skip
+    none = contact.site_contact(None, {}, "en", "fr")
+    assert none == {"repo": None, "issues": None, "publisher": None, "email": None}
+    assert contact.report_links(none, words, "T", "https://example.org/t/") == []
+    github = contact.site_contact("https://github.com/o/r/", {}, "en", "fr")
+    ((text, href),) = contact.report_links(github, words, "Core Principles", "https://example.org/en/x/")
+    query = parse_qs(urlsplit(href).query)
+    assert href.startswith("https://github.com/o/r/issues/new?") and text == "Report"
+    assert query["title"] == ["Mistake on “Core Principles”"]
+    assert query["body"][0].startswith("Page: https://example.org/en/x/\n\nWrong:")
+    # another host: no guessed issue form; an email and a publisher only when configured
+    other = contact.site_contact("https://git.example.org/o/r", {"contact_email": "kb@example.org",
+                                 "publisher": {"name": {"fr": "Éditeur", "en": "Publisher"}}}, "en", "fr")
+    assert other["issues"] is None and other["publisher"] == {"name": "Publisher", "url": None}
+    ((text, href),) = contact.report_links(other, words, "T", "u")
+    assert text == "Email" and href.startswith("mailto:kb@example.org?subject=Mistake%20on%20")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_offers_to_report_a_mistake(site, lang):
+    from conftest import REPO_URL
+
+    words = {"fr": "Signaler une erreur", "en": "Report a mistake"}
+    for rel in sorted(pages(site, lang) - {"404.html"}):
+        doc = soup(lang_root(site, lang) / rel)
+        links = doc.select(".kb-cite__report a")
+        assert links, f"{lang}/{rel}: no way to report a mistake"
+        href = links[0]["href"]
+        assert href.startswith(f"{REPO_URL}/issues/new?title=") and words[lang] in links[0].get_text(), href
+        canonical = doc.find("link", rel="canonical")["href"]
+        assert canonical.replace(":", "%3A").replace("/", "%2F") in href, f"{lang}/{rel}: the page's address"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_about_page_links_the_repository_and_its_issues(site, lang):
+    from conftest import REPO_URL
+
+    doc = soup(lang_root(site, lang) / "about/index.html")
+    section = doc.find(id="contact")
+    assert section is not None and section.name == "h2"
+    hrefs = [a["href"] for a in doc.select("article a[href]")]
+    assert REPO_URL in hrefs and f"{REPO_URL}/issues/new" in hrefs, hrefs
+    # no publisher is configured: none is named, and no email is invented
+    assert not doc.select(".kb-cite__publisher") and not [h for h in hrefs if h.startswith("mailto:")]
+
+
+def test_without_a_repository_the_about_page_has_no_empty_contact_section(site_without_address):
+    out, _ = site_without_address
+    doc = soup(out / "about/index.html")
+    assert doc.find(id="contact") is None
+    assert not doc.select(".kb-cite__report, .kb-cite__edit")

@@ -81,11 +81,12 @@ def data_link(content: str, media_type: str) -> str:
 
 
 def block(ctx, title: str, site: str, url: str | None, updated_iso: str, edit_url: str | None = None,
-          path: str | None = None) -> str:
+          path: str | None = None, report: list[tuple[str, str]] | None = None) -> str:
     """The "cite this page" block (HTML from templates/parts/cite.html, its words from data/labels.yml),
     placed at the foot of the page by overrides/main.html. `url` is the page's public address, None
     when the site has none (SITE_URL unset): the citation then gives none, rather than a local one.
-    `path` (the page's address in the site, `en/menengage/`) names the reference file."""
+    `path` (the page's address in the site, `en/menengage/`) names the reference file. `report`: the
+    (text, href) of each way to report a mistake (kb/contact.py), and who publishes the site."""
     from .languages import project
     from .templates import render
 
@@ -101,4 +102,5 @@ def block(ctx, title: str, site: str, url: str | None, updated_iso: str, edit_ur
     return render(
         ctx.templates, "parts/cite.html", ctx, title=title, site=site, url=url,
         when=locale.iso_date(updated.isoformat(), ctx.lang), links=links, edit_url=edit_url,
+        report=report or [], publisher=ctx.site.get("publisher"),
     )  # fmt: skip
