@@ -46,6 +46,7 @@ from kb import (  # noqa: E402
     pagecache,
     pages,
     preview,
+    printing,
     render,
     safety,
     search,
@@ -101,6 +102,10 @@ class Build:
         self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
         self.site: Path | None = None  # the site's folder (each language's build writes under it)
         self.indexer: search.Indexing | None = None  # the search index, fed each page as it is built
+        # the sections printed as one document each (kb/printing.py), by language: the plugin's
+        # nested builds of the other languages end before the source language's on_post_build
+        self.print_sections: dict[str, list[printing.Section]] = {}
+        self.printed: dict[str, dict[str, printing.Built]] = {}  # language -> src_uri -> finished page
 
 
 State: Build  # the current build (set by on_config)
@@ -348,6 +353,8 @@ def on_nav(nav, config, files):
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
+    lang = i18n.language(config)
+    State.print_sections[lang], State.printed[lang] = _print_sections(nav.items, config.site_name), {}
     if FREEZE:
         _freeze_nav(nav, config)
     if preview.current.urls is not None:
@@ -357,6 +364,29 @@ def on_nav(nav, config, files):
                 title, meta = preview.last_pages[file.url]
                 file.page.markdown, file.page.meta, file.page._title_from_render = "", dict(meta), title
     return nav
+
+
+def _print_sections(items, site_name: str) -> list[printing.Section]:
+    """Every section of the navigation that has an index page, with all its pages in order."""
+    found = []
+    for item in items:
+        if not item.is_section:
+            continue
+        pages_in = [p.file.src_uri for p in _pages_under(item)]
+        first = item.children[0] if item.children else None
+        if first is not None and first.is_page and first.file.src_uri.endswith("/index.md") and len(pages_in) > 1:
+            title = html.unescape(str(item.title))
+            found.append(printing.Section(title, first.file.src_uri, first.file.url, site_name, pages_in))
+        found += _print_sections(item.children, site_name)
+    return found
+
+
+def _pages_under(section):
+    for child in section.children:
+        if child.is_page:
+            yield child
+        elif child.is_section:
+            yield from _pages_under(child)
 
 
 def _listings_to_place(config):
@@ -519,6 +549,7 @@ def on_page_context(context, page, config, nav):
             page.edit_url, page.url, _report_links(ctx, title, page, config),
         )
     _sharing_card(page, config, title)
+    _print_link(page, config)
     # Material prints the description into attributes without escaping it
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
@@ -528,6 +559,18 @@ def on_page_context(context, page, config, nav):
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
+
+
+def _print_link(page, config) -> None:
+    """The link to the section's printable document (the innermost section the page is in)."""
+    sections = [s for s in State.print_sections.get(i18n.language(config), []) if page.file.src_uri in s.pages]
+    if not sections:
+        return
+    section = min(sections, key=lambda s: len(s.pages))
+    lang, source = i18n.language(config), i18n.source_language(config)
+    label = _guard("", lambda: text.plain(text.label_field(State.data, "print_link"), lang, source))
+    page.meta["kb_print"] = get_relative_url(section.index_url + printing.FILE_NAME, page.url)
+    page.meta["kb_print_text"] = label.replace("{section}", section.title).replace("{n}", str(len(section.pages)))
 
 
 REPORT_WORDS = ("report_mistake", "report_by_email", "report_title", "report_page", "report_wrong", "report_fix")
@@ -640,6 +683,11 @@ def on_post_page(output, page, config):
     # inline scripts allowed by hash: the theme's, never the page content's (checked above)
     theme_only = output.replace(page.content, "") if page.content else output
     output = safety.add_policy(output, theme_only)
+    lang = i18n.language(config)
+    if preview.current.urls is None and any(page.file.src_uri in s.pages for s in State.print_sections.get(lang, [])):
+        address = page.canonical_url or page.url
+        built = printing.Built(page.file.url, output, address, page.file.abs_dest_path)
+        State.printed.setdefault(lang, {})[page.file.src_uri] = built
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
             State.indexer = search.Indexing()
@@ -683,6 +731,7 @@ def on_post_template(output, template_name, config):
 def on_post_build(config):
     if preview.current.urls is not None:
         return  # the preview's first pass: its second pass reports every problem
+    _write_print_pages(config)  # this language's
     if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
     if not config.site_url and COMMAND == "build":  # said once: by the last language, or make build's first
@@ -700,6 +749,29 @@ def on_post_build(config):
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
+
+
+PRINT_WORDS = ("print_intro", "print_address", "print_version")
+
+
+def _write_print_pages(config) -> None:
+    """Each section as one document to print, next to its index page (kb/printing.py), for each
+    language built since the last call (the source language's build ends after the others')."""
+    source = i18n.source_language(config)
+    for lang in list(State.printed):
+        printed = State.printed.pop(lang)
+        try:
+            words = {key: text.plain(text.label_field(State.data, key), lang, source) for key in PRINT_WORDS}
+        except text.MissingLabel:
+            return  # reported with the data's problems
+        for section in State.print_sections.get(lang, []):
+            index = printed.get(section.index)
+            if index is None or section.index in State.unsafe:
+                continue
+            intro = words["print_intro"].replace("{section}", section.title).replace("{n}", str(len(section.pages)))
+            document = printing.document(section, printed, {**words, "print_intro": intro})
+            if document is not None:
+                Path(index.dest).with_name(printing.FILE_NAME).write_text(document, encoding="utf-8")
 
 
 NO_SITE_URL = (
