@@ -14,6 +14,7 @@ versions, so a build whose titles did not change draws none.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -35,6 +36,7 @@ def _font_file(style: str) -> Path:
     return Path(font_source_sans_pro.__file__).parent / "files" / f"SourceSansPro-{style}.ttf"
 
 
+@functools.cache
 def _versions() -> str:
     return ";".join(f"{name}={metadata.version(name)}" for name in ("pillow", "font-source-sans-pro"))
 

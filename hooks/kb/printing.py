@@ -24,9 +24,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 FILE_NAME = "print.html"
-ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset"[^>]*>)(.*?)(</article>)', re.DOTALL)
-# "cite this page" (its address is given under each page instead) and the link to this very document
-CITE = re.compile(r'<aside class="kb-cite".*?</aside>|<p class="kb-print-link">.*?</p>', re.DOTALL)
+ARTICLE_OPEN = '<article class="md-content__inner md-typeset"'
 # ids and what names them; `name` too: the radio buttons of content tabs are grouped by it
 ID_ATTR = re.compile(r'\s(id|for|name|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
 URL_ATTR = re.compile(r'\s(href|src|srcset)="([^"]*)"')
@@ -57,10 +55,30 @@ class Built:
     dest: str = ""  # the file it was written to
 
 
+def _article_span(html: str) -> tuple[int, int] | None:
+    """Where the inner HTML of the page's article starts and ends (the theme writes one)."""
+    start = html.find(ARTICLE_OPEN)
+    if start == -1:
+        return None
+    start = html.index(">", start) + 1
+    end = html.rfind("</article>")
+    return (start, end) if end >= start else None
+
+
+def _cut(html: str, opening: str, closing: str) -> str:
+    """`html` without the element that starts with `opening` and ends at the next `closing`."""
+    start = html.find(opening)
+    end = html.find(closing, start) if start != -1 else -1
+    return html[:start] + html[end + len(closing) :] if end != -1 else html
+
+
 def article(html: str) -> str:
-    """The inner HTML of the page's article, without its "cite this page" block."""
-    match = ARTICLE.search(html)
-    return CITE.sub("", match[2]) if match else ""
+    """The inner HTML of the page's article, without its "cite this page" block and print link."""
+    span = _article_span(html)
+    if span is None:
+        return ""
+    inner = _cut(html[span[0] : span[1]], '<aside class="kb-cite"', "</aside>")
+    return _cut(inner, '<p class="kb-print-link">', "</p>")
 
 
 def _rebase(url: str, page_dir: str, target_dir: str) -> str:
@@ -122,7 +140,10 @@ def document(section: Section, built: dict[str, Built], words: dict[str, str]) -
             f'<div class="kb-print__page">{body}\n'
             f'<p class="kb-print__address">{escape(words["print_address"])} {address}</p></div>'
         )
-    html = ARTICLE.sub(lambda m: m[1] + "\n".join(parts) + m[3], index.html, count=1)
+    span = _article_span(index.html)
+    if span is None:
+        return None
+    html = index.html[: span[0]] + "\n".join(parts) + index.html[span[1] :]
     title = f'{section.title} ({words["print_version"]}) - {section.site_name}'
     html = TITLE.sub(lambda m: f"<title>{escape(title)}</title>", html, count=1)
     html = ALTERNATE.sub("", html)  # the section's index page is the one with translations
