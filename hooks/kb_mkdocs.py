@@ -685,8 +685,7 @@ def on_post_page(output, page, config):
     output = safety.add_policy(output, theme_only)
     lang = i18n.language(config)
     if preview.current.urls is None and any(page.file.src_uri in s.pages for s in State.print_sections.get(lang, [])):
-        address = page.canonical_url or page.url
-        built = printing.Built(page.file.url, output, address, page.file.abs_dest_path)
+        built = printing.Built(page.file.url, output, page.canonical_url or None, page.file.abs_dest_path)
         State.printed.setdefault(lang, {})[page.file.src_uri] = built
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:

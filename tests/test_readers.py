@@ -292,3 +292,25 @@ def test_forced_colours_timeline_keeps_the_accessibility_rules(browser, base_url
     page.goto(url_of(base_url, "fr", "timeline/"))
     assert not axe_violations(page)
     context.close()
+
+
+def test_a_page_is_fitted_into_its_section_document():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from kb import printing
+
+    fragment = (
+        '<h1 id="title">T</h1><h2 id="a">A</h2><a href="#a">a</a> <a href="../core-principles/#x">c</a>'
+        '<a href="https://example.org/">e</a><input id="t1" name="g"><label for="t1">l</label>'
+        '<source srcset="../../assets/charts/c.svg"><img src="../../assets/charts/c.svg">'
+    )
+    out = printing.fit(fragment, "menengage/code-of-conduct/", "menengage/print.html", "p2-", demote=True)
+    assert '<h2 id="p2-title">T</h2><h3 id="p2-a">A</h3><a href="#p2-a">a</a>' in out
+    assert 'href="core-principles/#x"' in out and 'href="https://example.org/"' in out
+    assert 'id="p2-t1" name="p2-g"' in out and 'for="p2-t1"' in out
+    assert 'srcset="../assets/charts/c.svg"' in out and 'src="../assets/charts/c.svg"' in out
+    # the cite block and the print link of a page are left out of the document
+    page = ('<article class="md-content__inner md-typeset" data-pagefind-body><p>x</p>'
+            '<p class="kb-print-link"><a href="print.html">p</a></p><aside class="kb-cite"><h2>c</h2></aside></article>')
+    assert printing.article(page) == "<p>x</p>"

@@ -61,6 +61,9 @@ def test_without_site_url_what_needs_an_address_is_left_out(site_without_address
         # the language switcher still leads to the translation (a relative link)
         assert doc.select(".md-select__link[hreflang]"), rel
     assert "<url>" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    # a section's printable document gives no page address rather than a wrong one
+    document = soup(lang_root(out, lang) / "social-movements/print.html")
+    assert len(document.select(".kb-print__page")) == 8 and not document.select(".kb-print__address")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -51,7 +51,7 @@ class Built:
 
     url: str  # its address in the site, e.g. "menengage/code-of-conduct/"
     html: str  # the whole page as written
-    address: str  # its public address, or its address in the site
+    address: str | None  # its public address (None without SITE_URL)
     dest: str = ""  # the file it was written to
 
 
@@ -135,11 +135,11 @@ def document(section: Section, built: dict[str, Built], words: dict[str, str]) -
             continue
         # the index page keeps its ids (the theme's "skip to content" link leads to its title)
         body = fit(article(page.html), page.url, target, f"p{number}-" if number else "", demote=number > 0)
-        address = f'<a href="{escape(page.address)}">{escape(page.address)}</a>'
-        parts.append(
-            f'<div class="kb-print__page">{body}\n'
-            f'<p class="kb-print__address">{escape(words["print_address"])} {address}</p></div>'
-        )
+        address = ""
+        if page.address:  # without a public address (SITE_URL unset), none
+            link = f'<a href="{escape(page.address)}">{escape(page.address)}</a>'
+            address = f'\n<p class="kb-print__address">{escape(words["print_address"])} {link}</p>'
+        parts.append(f'<div class="kb-print__page">{body}{address}</div>')
     span = _article_span(index.html)
     if span is None:
         return None
