@@ -315,16 +315,25 @@ def on_files(files, config):
     return files
 
 
+def _word(key: str, lang: str, source: str) -> str | None:
+    """A label of data/labels.yml as plain text in `lang`; a missing one is a problem of the build
+    (named once), and what needed it is left out."""
+    try:
+        return text.plain(text.label_field(State.data, key), lang, source)
+    except text.MissingLabel:
+        problem = Problem("data/labels.yml", None, f"labels.{key}", f'the label "{key}" is missing: add it in every language')
+        if problem not in State.problems:
+            State.problems.append(problem)
+        return None
+
+
 def _theme_words(config, lang: str) -> None:
     """Words that mkdocs.yml gives the theme once for every language (each heading's link title,
     the palette toggle's name), from data/labels.yml in the language being built."""
     source = i18n.source_language(config)
 
     def word(key: str) -> str | None:
-        try:
-            return text.plain(text.label_field(State.data, key), lang, source)
-        except text.MissingLabel:
-            return None  # reported with the data's problems
+        return _word(key, lang, source)
 
     toc = config.mdx_configs.get("toc")
     if toc is not None and toc.get("permalink") and word("permalink_title"):
@@ -567,8 +576,9 @@ def _print_link(page, config) -> None:
     if not sections:
         return
     section = min(sections, key=lambda s: len(s.pages))
-    lang, source = i18n.language(config), i18n.source_language(config)
-    label = _guard("", lambda: text.plain(text.label_field(State.data, "print_link"), lang, source))
+    label = _word("print_link", i18n.language(config), i18n.source_language(config))
+    if label is None:
+        return
     page.meta["kb_print"] = get_relative_url(section.index_url + printing.FILE_NAME, page.url)
     page.meta["kb_print_text"] = label.replace("{section}", section.title).replace("{n}", str(len(section.pages)))
 
@@ -578,7 +588,9 @@ REPORT_WORDS = ("report_mistake", "report_by_email", "report_title", "report_pag
 
 def _report_links(ctx, title: str, page, config) -> list[tuple[str, str]]:
     """"Report a mistake": a prefilled issue in the repository, an email (kb/contact.py)."""
-    words = {key: text.plain(text.label_field(State.data, key), ctx.lang, ctx.source) for key in REPORT_WORDS}
+    words = {key: _word(key, ctx.lang, ctx.source) for key in REPORT_WORDS}
+    if None in words.values():
+        return []
     words["colon"] = text.colon(State.data, ctx.lang)
     address = page.canonical_url or urljoin(config.site_url or "/", page.url)
     return contact.report_links(ctx.site, words, title, address)
@@ -759,10 +771,9 @@ def _write_print_pages(config) -> None:
     source = i18n.source_language(config)
     for lang in list(State.printed):
         printed = State.printed.pop(lang)
-        try:
-            words = {key: text.plain(text.label_field(State.data, key), lang, source) for key in PRINT_WORDS}
-        except text.MissingLabel:
-            return  # reported with the data's problems
+        words = {key: _word(key, lang, source) for key in PRINT_WORDS}
+        if None in words.values():
+            continue
         for section in State.print_sections.get(lang, []):
             index = printed.get(section.index)
             if index is None or section.index in State.unsafe:

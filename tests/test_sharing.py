@@ -201,3 +201,18 @@ def test_without_a_repository_the_about_page_has_no_empty_contact_section(site_w
     doc = soup(out / "about/index.html")
     assert doc.find(id="contact") is None
     assert not doc.select(".kb-cite__report, .kb-cite__edit")
+
+
+def test_a_missing_label_of_these_words_is_a_problem_not_a_traceback(tmp_path):
+    from conftest import build, copy_project
+
+    project = copy_project(tmp_path / "project")
+    labels = project / "data/labels.yml"
+    kept = [line for line in labels.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.lstrip().startswith(("report_page:", "print_link:", "permalink_title:"))]
+    labels.write_text("".join(kept), encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out, out[-3000:]
+    for key in ("report_page", "print_link", "permalink_title"):
+        assert f"data/labels.yml labels.{key}:" in out or f"labels.{key}" in out, (key, out[-3000:])
