@@ -126,8 +126,10 @@ def test_theme_words_speak_the_page_language(site, lang):
         "en": ("Link to this section", "Switch to dark mode", "Switch to light mode"),
     }
     other = words["en" if lang == "fr" else "fr"]
-    for rel in ("index.html", "menengage/core-principles/index.html", "social-movements/key-steps/index.html"):
+    links = 0
+    for rel in sorted(pages(site, lang)):
         html = (lang_root(site, lang) / rel).read_text(encoding="utf-8")
+        links += html.count('class="headerlink"')
         doc = soup(lang_root(site, lang) / rel)
         titles = {a["title"] for a in doc.select("a.headerlink")}
         assert titles <= {words[lang][0]}, (rel, titles)
@@ -135,6 +137,7 @@ def test_theme_words_speak_the_page_language(site, lang):
         assert toggles == set(words[lang][1:]), (rel, toggles)
         assert not any(word in html for word in other), rel
         assert " / Link" not in html and "Mode sombre / " not in html, rel
+    assert links > 300, f"{lang}: only {links} heading links checked"
 
 
 # --- Who is behind the site, and how to report a mistake (kb/contact.py) ---
