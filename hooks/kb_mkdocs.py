@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from markupsafe import Markup, escape
@@ -33,8 +33,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
+    cards,
     charts,
     cite,
+    contact,
     datapackage,
     directives,
     freeze,
@@ -45,6 +47,7 @@ from kb import (  # noqa: E402
     pagecache,
     pages,
     preview,
+    printing,
     render,
     safety,
     search,
@@ -102,6 +105,10 @@ class Build:
         self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
         self.site: Path | None = None  # the site's folder (each language's build writes under it)
         self.indexer: search.Indexing | None = None  # the search index, fed each page as it is built
+        # the sections printed as one document each (kb/printing.py), by language: the plugin's
+        # nested builds of the other languages end before the source language's on_post_build
+        self.print_sections: dict[str, list[printing.Section]] = {}
+        self.printed: dict[str, dict[str, printing.Built]] = {}  # language -> src_uri -> finished page
 
 
 State: Build  # the current build (set by on_config)
@@ -160,6 +167,7 @@ def _context(config, page: str = "", line_offset: int = 0) -> Context:
         State.templates,
         State.directives,
         ROOT,
+        contact.site_contact(config.repo_url, config.extra.get("kb", {}), i18n.language(config), i18n.source_language(config)),
     )
 
 
@@ -286,6 +294,7 @@ def on_files(files, config):
         i18n.add_pages_only_in_other_languages(files, config)
     else:
         i18n.link_pages_only_in_this_language(files, config, set(State.generated))
+    _theme_words(config, lang)
     ctx = _context(config)
     try:
         if not State.shared_files:  # the same in every language: made once per build
@@ -313,6 +322,36 @@ def on_files(files, config):
     return files
 
 
+def _word(key: str, lang: str, source: str) -> str | None:
+    """A label of data/labels.yml as plain text in `lang`; a missing one is a problem of the build
+    (named once), and what needed it is left out."""
+    try:
+        return text.plain(text.label_field(State.data, key), lang, source)
+    except text.MissingLabel:
+        problem = Problem("data/labels.yml", None, f"labels.{key}", f'the label "{key}" is missing: add it in every language')
+        if problem not in State.problems:
+            State.problems.append(problem)
+        return None
+
+
+def _theme_words(config, lang: str) -> None:
+    """Words that mkdocs.yml gives the theme once for every language (each heading's link title,
+    the palette toggle's name), from data/labels.yml in the language being built."""
+    source = i18n.source_language(config)
+
+    def word(key: str) -> str | None:
+        return _word(key, lang, source)
+
+    toc = config.mdx_configs.get("toc")
+    if toc is not None and toc.get("permalink") and word("permalink_title"):
+        toc["permalink_title"] = word("permalink_title")
+    palette = config.theme.get("palette")
+    for option in palette if isinstance(palette, list) else []:
+        to = "palette_to_light" if option.get("scheme") == "slate" else "palette_to_dark"
+        if option.get("toggle") and word(to):
+            option["toggle"]["name"] = word(to)
+
+
 @event_priority(-150)
 def on_nav(nav, config, files):
     """Put each listing page that mkdocs.yml's nav leaves out after the page its kind names,
@@ -330,6 +369,8 @@ def on_nav(nav, config, files):
     # a listing page not in the navigation: its generated pages are still built and searchable
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
+    lang = i18n.language(config)
+    State.print_sections[lang], State.printed[lang] = _print_sections(nav.items, config.site_name), {}
     if FREEZE:
         _freeze_nav(nav, config)
     if preview.current.urls is not None:
@@ -339,6 +380,29 @@ def on_nav(nav, config, files):
                 title, meta = preview.last_pages[file.url]
                 file.page.markdown, file.page.meta, file.page._title_from_render = "", dict(meta), title
     return nav
+
+
+def _print_sections(items, site_name: str) -> list[printing.Section]:
+    """Every section of the navigation that has an index page, with all its pages in order."""
+    found = []
+    for item in items:
+        if not item.is_section:
+            continue
+        pages_in = [p.file.src_uri for p in _pages_under(item)]
+        first = item.children[0] if item.children else None
+        if first is not None and first.is_page and first.file.src_uri.endswith("/index.md") and len(pages_in) > 1:
+            title = html.unescape(str(item.title))
+            found.append(printing.Section(title, first.file.src_uri, first.file.url, site_name, pages_in))
+        found += _print_sections(item.children, site_name)
+    return found
+
+
+def _pages_under(section):
+    for child in section.children:
+        if child.is_page:
+            yield child
+        elif child.is_section:
+            yield from _pages_under(child)
 
 
 def _listings_to_place(config):
@@ -498,11 +562,15 @@ def on_page_context(context, page, config, nav):
     # "cite this page" and "edit this page", at the foot of the page (overrides/main.html)
     home = page.file.src_uri.split("/", 1)[-1] == "index.md"
     title = config.site_name if home else html.unescape(str(page.meta.get("title") or page.title or ""))
-    if page.meta.get("kb_updated") and page.canonical_url:
+    if page.meta.get("kb_updated"):
         ctx = _context(config)
+        # without a public address (SITE_URL unset) the citation gives none: never a local one
         page.meta["kb_cite"] = _guard(
-            "", cite.block, ctx, title, config.site_name, page.canonical_url, page.meta["kb_updated"], page.edit_url
+            "", cite.block, ctx, title, config.site_name, page.canonical_url or None, page.meta["kb_updated"],
+            page.edit_url, page.url, _report_links(ctx, title, page, config),
         )
+    _sharing_card(page, config, title)
+    _print_link(page, config)
     # Material prints the description into attributes without escaping it
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = html.escape(html.unescape(page.meta["description"]), quote=True)
@@ -512,6 +580,51 @@ def on_page_context(context, page, config, nav):
         if alternate is not None:
             page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
     return context
+
+
+def _print_link(page, config) -> None:
+    """The link to the section's printable document (the innermost section the page is in)."""
+    sections = [s for s in State.print_sections.get(i18n.language(config), []) if page.file.src_uri in s.pages]
+    if not sections:
+        return
+    section = min(sections, key=lambda s: len(s.pages))
+    label = _word("print_link", i18n.language(config), i18n.source_language(config))
+    if label is None:
+        return
+    page.meta["kb_print"] = get_relative_url(section.index_url + printing.FILE_NAME, page.url)
+    page.meta["kb_print_text"] = label.replace("{section}", section.title).replace("{n}", str(len(section.pages)))
+
+
+REPORT_WORDS = ("report_mistake", "report_by_email", "report_title", "report_page", "report_wrong", "report_fix")
+
+
+def _report_links(ctx, title: str, page, config) -> list[tuple[str, str]]:
+    """"Report a mistake": a prefilled issue in the repository, an email (kb/contact.py)."""
+    words = {key: _word(key, ctx.lang, ctx.source) for key in REPORT_WORDS}
+    if None in words.values():
+        return []
+    words["colon"] = text.colon(State.data, ctx.lang)
+    address = page.canonical_url or urljoin(config.site_url or "/", page.url)
+    return contact.report_links(ctx.site, words, title, address)
+
+
+def _sharing_card(page, config, title: str) -> None:
+    """The page's preview image when shared (og:image, overrides/main.html), in its language, next
+    to its index.html (hooks/kb/cards.py). Only with a public address: og:image must be absolute."""
+    if not config.site_url or not page.file.dest_uri.endswith("index.html"):
+        return
+    section = page.parent.title if page.parent is not None and page.parent.title else ""
+    home = page.file.src_uri.split("/", 1)[-1] == "index.md"
+    site = "" if home else config.site_name
+    host = urlsplit(config.site_url).netloc
+    png = _guard(None, cards.card, html.unescape(title), section, site, host, ROOT / ".cache" / "cards")
+    if png is None:
+        return
+    target = Path(config.site_dir) / Path(page.file.dest_uri).parent / cards.FILE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(png)
+    page.meta["kb_card"] = urljoin(urljoin(config.site_url, page.url), cards.FILE_NAME)
+    page.meta["kb_card_alt"] = " — ".join(part for part in (site or config.site_name, section, title) if part)
 
 
 def on_env(env, config, files):
@@ -567,11 +680,18 @@ ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+
 
 
 def _absolute_alternates(output: str, page, config) -> str:
-    """hreflang links must be absolute addresses (search engines ignore relative ones)."""
+    """hreflang links must be absolute addresses (search engines ignore relative ones); without a
+    public address (SITE_URL unset) there are none (the language switcher links each translation)."""
     if not config.site_url:
-        return output
+        return ALTERNATE.sub("", output)
     here = urljoin(config.site_url, page.url)
-    return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
+    output = ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
+    # and an x-default: the source language's page, for readers of any other language
+    source = re.search(r'<link rel="alternate" href="([^"]*)" hreflang="%s">' % i18n.source_language(config), output)
+    if source and 'hreflang="x-default"' not in output:
+        x_default = f'<link rel="alternate" href="{source[1]}" hreflang="x-default">'
+        output = output[: source.end()] + "\n    " + x_default + output[source.end() :]
+    return output
 
 
 @event_priority(-1000)  # last: the policy covers the page's final scripts
@@ -587,6 +707,10 @@ def on_post_page(output, page, config):
     # inline scripts allowed by hash: those of the theme's templates, never any the page holds
     base_url = safety.base_url_of(page.file.dest_uri, config.site_url)
     output = safety.add_policy(output, config.theme.dirs, base_url)
+    lang = i18n.language(config)
+    if preview.current.urls is None and any(page.file.src_uri in s.pages for s in State.print_sections.get(lang, [])):
+        built = printing.Built(page.file.url, output, page.canonical_url or None, page.file.abs_dest_path)
+        State.printed.setdefault(lang, {})[page.file.src_uri] = built
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
             State.indexer = search.Indexing()
@@ -631,8 +755,13 @@ def on_post_template(output, template_name, config):
 def on_post_build(config):
     if preview.current.urls is not None:
         return  # the preview's first pass: its second pass reports every problem
+    _write_print_pages(config)  # this language's
     if (_only_lang() or i18n.language(config) == i18n.languages(config)[-1]) and State.problems:
         _report(config)  # every language is built: every problem of the build, sorted, then stop
+    if not config.site_url and COMMAND == "build":  # said once: by the last language, or make build's first
+        last = i18n.language(config) == (i18n.source_language(config) if _only_lang() else i18n.languages(config)[-1])
+        if last:
+            log.info(NO_SITE_URL)
     if preview.current.urls is not None or (i18n.is_nested_build(config) and not _only_lang_env()):
         # the preview's first pass (its second indexes); or a nested language build:
         # the plugin has not finished yet. One language of `make build` indexes its
@@ -667,6 +796,33 @@ def _gate(config):
     raise PluginError(gate.report(found))
 
 
+PRINT_WORDS = ("print_intro", "print_address", "print_version")
+
+
+def _write_print_pages(config) -> None:
+    """Each section as one document to print, next to its index page (kb/printing.py), for each
+    language built since the last call (the source language's build ends after the others')."""
+    source = i18n.source_language(config)
+    for lang in list(State.printed):
+        printed = State.printed.pop(lang)
+        words = {key: _word(key, lang, source) for key in PRINT_WORDS}
+        if None in words.values():
+            continue
+        for section in State.print_sections.get(lang, []):
+            index = printed.get(section.index)
+            if index is None or section.index in State.unsafe:
+                continue
+            intro = words["print_intro"].replace("{section}", section.title).replace("{n}", str(len(section.pages)))
+            document = printing.document(section, printed, {**words, "print_intro": intro})
+            if document is not None:
+                Path(index.dest).with_name(printing.FILE_NAME).write_text(document, encoding="utf-8")
+
+
+NO_SITE_URL = (
+    "SITE_URL is not set: the pages give no public address (no canonical link, hreflang, Open Graph "
+    "address or preview image, no address in citations, an empty sitemap). To publish, build with "
+    "the site's address: SITE_URL=https://example.org/ make build"
+)
 LINKS_LATER = "links and anchors between pages will be checked once the data files' problems are fixed"
 
 

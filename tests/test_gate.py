@@ -325,3 +325,18 @@ def test_a_script_copied_from_overrides_is_refused(staged, rel, tmp_path, monkey
     messages = _messages(gate.verify(staged))
     assert any(f"{rel}: is not a script of the theme or of the site" in m for m in messages), messages
     assert any(f'<script src="../../{rel}"> is not a script of the theme' in m for m in messages), messages
+
+
+def test_scripts_addressed_from_the_sites_path_are_the_sites_own(staged):
+    """On a project's GitHub Pages the site lives under /<repository>/ and the theme writes some
+    script addresses from there (the 404 page's): they are the site's scripts, not another's."""
+    import dataclasses
+
+    under = dataclasses.replace(staged, site_url="https://example.org/kb/")
+    page = staged.folder / PAGE
+    text = page.read_text(encoding="utf-8")
+    ours = '<script src="/kb/assets/javascripts/kb-reader.js"></script>'
+    other = '<script src="/elsewhere/assets/javascripts/kb-reader.js"></script>'
+    page.write_text(text.replace("</article>", ours + other + "</article>", 1), encoding="utf-8")
+    refused = [m for m in _messages(gate.verify(under)) if "is not a script of the theme" in m and PAGE in m]
+    assert len(refused) == 1 and "/elsewhere/assets/javascripts/kb-reader.js" in refused[0], refused

@@ -40,6 +40,9 @@ class Context:
     templates: object = None  # the Jinja environment of templates/ (kb.templates.environment)
     directives: Mapping[str, Renderer] = field(default_factory=dict)  # name -> renderer
     project: Path = PROJECT  # the project's folder (content/, data/, templates/)
+    # who is behind the site, from the configuration (kb.contact.site_contact): repository, issues,
+    # publisher, email; empty in `make check`, which has no configuration
+    site: Mapping = field(default_factory=dict)
 
     @property
     def root(self) -> str:

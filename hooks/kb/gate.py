@@ -343,7 +343,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
     base_url = safety.base_url_of(rel, site.site_url)
     ordered = safety.script_hashes(site.theme_dirs, base_url)
     hashes = set(ordered)
-    here = urljoin("https://site.invalid/", rel)
+    here = urljoin(f"https://site.invalid{_site_path(site)}", rel)
     head = document.head
     first = [child for child in head.iter(include_text=False)][:2] if head is not None else []
     expected = safety.policy(ordered)
@@ -452,6 +452,13 @@ def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | Non
     return None
 
 
+def _site_path(site: Site) -> str:
+    """The path the site is served under ("/" or, on a project's GitHub Pages, "/<repository>/"): the
+    theme writes some addresses from it (the 404 page's), and they are the site's own."""
+    path = urlsplit(site.site_url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
 def _script_problem(attrs, node, here, site, scripts, hashes) -> str | None:
     code = node.text(deep=True) or ""
     if attrs == CONFIG_SCRIPT:
@@ -464,7 +471,8 @@ def _script_problem(attrs, node, here, site, scripts, hashes) -> str | None:
         if set(attrs) - {"src", "defer"}:
             return "a <script src> may only have src and defer"
         target = urlsplit(urljoin(here, attrs["src"]))
-        rel = unquote(target.path).lstrip("/")
+        path, prefix = unquote(target.path), _site_path(site)
+        rel = path[len(prefix):] if path.startswith(prefix) else None  # a script outside the site is none of ours
         if target.netloc != "site.invalid" or target.query or rel not in scripts:
             return f'<script src="{attrs["src"]}"> is not a script of the theme or of the site'
         return None

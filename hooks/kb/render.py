@@ -27,6 +27,7 @@ def registry(data) -> dict[str, Renderer]:
         "datapackage": datapackage,
         "datasets": datasets,
         "translation-status": translation_status,
+        "contact": contact,
     }
     for kind in kinds.kinds(data):
         for declared in kind.directives:
@@ -117,6 +118,13 @@ def translation_status(ctx: Context, args: list[str]) -> str:
         up=up,
         page_url=page_url,
     )
+
+
+def contact(ctx: Context, args: list[str]) -> str:
+    """Who is behind the site and how to reach them (the about page): only what the configuration
+    says (kb/contact.py); nothing without it (`make check`)."""
+    _no_args(args)
+    return render(ctx.templates, "directives/contact.md", ctx, site=ctx.site)
 
 
 # --- Parts of every page -----------------------------------------------------

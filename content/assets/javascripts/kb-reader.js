@@ -5,13 +5,15 @@
  *   the focus when opened and Escape closes it;
  * - in the side menu on phones, the keyboard opens a level and goes back up,
  *   and the focus follows to the level on show;
- * - the language switcher keeps the #anchor of the address;
+ * - the language switcher leads to the same section of the translation: the
+ *   heading the reader has scrolled to, else the #anchor of the address;
  * - abbreviations explain themselves on keyboard focus and on tap, not only on
  *   hover: each becomes focusable, and Material shows its tooltip;
  * - the open search, and on phones the open side menu, keep the keyboard's
  *   focus: the page behind is inert, Tab from the last link goes back to the
  *   first (Shift+Tab the other way); Escape closes them and the focus goes
  *   back where it was (the menu or search button);
+ * - a table wider than a phone fades at the edge where more of it is hidden;
  * - the timeline page gets its filters' script (kb-timeline.js), no other page.
  * Every word comes from the page (the theme's labels, data-kb-* attributes
  * rendered from data/labels.yml): none is written here, so that a missing one
@@ -181,16 +183,47 @@
     if (dialog) overlay(toggle, dialog, function () { return true; }, input);
   }
 
+  /* The section the reader is in: the last heading of the article whose top
+     has scrolled up to the header's bottom (or above); headings have the same
+     ids in every language. None at the top of the page. */
+  function section() {
+    var header = document.querySelector(".md-header");
+    var line = (header ? header.getBoundingClientRect().bottom : 0) + 8;
+    var headings = document.querySelectorAll(
+      ".md-content article h2[id], .md-content article h3[id], .md-content article h4[id]");
+    var found = null;
+    for (var i = 0; i < headings.length; i++) {
+      if (headings[i].getBoundingClientRect().top > line) break;
+      found = headings[i];
+    }
+    return found;
+  }
+
   function switcher() {
     var links = document.querySelectorAll(".md-select__link[hreflang]");
+    /* the translation's link leads to the section read (the #anchor the
+       reader came with, until the page is scrolled past a heading) */
     function keepAnchor() {
+      var heading = section();
+      var hash = heading ? "#" + encodeURIComponent(heading.id) : window.location.hash || "";
       links.forEach(function (link) {
         var href = link.getAttribute("href").split("#")[0];
-        link.setAttribute("href", href + (window.location.hash || ""));
+        link.setAttribute("href", href + hash);
       });
     }
     keepAnchor();
     window.addEventListener("hashchange", keepAnchor);
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; keepAnchor(); });
+    }, { passive: true });
+    /* and exactly where the reader is when the menu is used */
+    links.forEach(function (link) {
+      link.addEventListener("pointerdown", keepAnchor);
+      link.addEventListener("focus", keepAnchor);
+    });
     /* The theme's own handler of these links (on the page's body) looks the
        translation up in a sitemap and drops the anchor: follow the link. */
     links.forEach(function (link) {
@@ -207,6 +240,31 @@
     });
   }
 
+  /* A table wider than its frame (on phones) says so: its edge fades on the
+     side where more of it is hidden (kb.css), as the reader scrolls it. */
+  function wideTables() {
+    function mark(frame) {
+      var hidden = frame.scrollWidth - frame.clientWidth;
+      frame.classList.toggle("kb-scroll--left", hidden > 1 && frame.scrollLeft > 1);
+      frame.classList.toggle("kb-scroll--right", hidden > 1 && frame.scrollLeft < hidden - 1);
+    }
+    /* the theme puts each table in its frame once its own script has run */
+    function watch() {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) { mark(entry.target); });
+      });
+      document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (frame) {
+        if (frame.dataset.kbScroll) return;
+        frame.dataset.kbScroll = "1";
+        mark(frame);
+        observer.observe(frame);
+        frame.addEventListener("scroll", function () { mark(frame); }, { passive: true });
+      });
+    }
+    watch();
+    if (document.readyState !== "complete") window.addEventListener("load", watch);
+  }
+
   /* The timeline's filters need a script of their own: loaded where they are */
   function timeline() {
     if (!here || !document.querySelector(".kb-timeline")) return;
@@ -221,6 +279,7 @@
     search();
     switcher();
     abbreviations();
+    wideTables();
     timeline();
   }
 

@@ -1,0 +1,151 @@
+"""A section as one document to print or save as PDF: `<section>/print.html`, in each language.
+
+Readers and trainers print guides (CARE's strategy, the MenEngage handbook): a
+section of the navigation that has an index page gets a page that holds the
+articles of all its pages, in the navigation's order, each with its charts,
+its sources and its address. It is the section's index page as built (header,
+navigation, policy: the same), its article replaced by the section's articles.
+
+The articles are taken from the finished pages (they passed the safety check
+as pages) and fitted into one document: ids get a prefix per page (`p3-…`)
+and the links to them follow, relative addresses are rebased from the page's
+folder to the section's, and each page's headings go one level down under the
+section's title, so that the document has one outline. The print page sits in
+the index page's folder, so the theme's own relative addresses stay right.
+Its canonical link is the section's index page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlsplit
+
+FILE_NAME = "print.html"
+ARTICLE_OPEN = '<article class="md-content__inner md-typeset"'
+# ids and what names them; `name` too: the radio buttons of content tabs are grouped by it
+ID_ATTR = re.compile(r'\s(id|for|name|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
+URL_ATTR = re.compile(r'\s(href|src|srcset)="([^"]*)"')
+HEADING = re.compile(r"<(/?)h([1-5])\b")
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]+">')
+SWITCHER = re.compile(r'(<a href=")([^"]*/)(" hreflang="[^"]+" lang="[^"]+" class="md-select__link")')
+
+
+@dataclass
+class Section:
+    """A section of the navigation with an index page, in one language."""
+
+    title: str
+    index: str  # src_uri of its index page
+    index_url: str  # the index page's address in the site, e.g. "menengage/"
+    site_name: str  # in the section's language
+    pages: list[str] = field(default_factory=list)  # src_uri of every page, the index first
+
+
+@dataclass
+class Built:
+    """What the print page needs of a finished page."""
+
+    url: str  # its address in the site, e.g. "menengage/code-of-conduct/"
+    html: str  # the whole page as written
+    address: str | None  # its public address (None without SITE_URL)
+    dest: str = ""  # the file it was written to
+
+
+def _article_span(html: str) -> tuple[int, int] | None:
+    """Where the inner HTML of the page's article starts and ends (the theme writes one)."""
+    start = html.find(ARTICLE_OPEN)
+    if start == -1:
+        return None
+    start = html.index(">", start) + 1
+    end = html.rfind("</article>")
+    return (start, end) if end >= start else None
+
+
+def _cut(html: str, opening: str, closing: str) -> str:
+    """`html` without the element that starts with `opening` and ends at the next `closing`."""
+    start = html.find(opening)
+    end = html.find(closing, start) if start != -1 else -1
+    return html[:start] + html[end + len(closing) :] if end != -1 else html
+
+
+def article(html: str) -> str:
+    """The inner HTML of the page's article, without its "cite this page" block and print link."""
+    span = _article_span(html)
+    if span is None:
+        return ""
+    inner = _cut(html[span[0] : span[1]], '<aside class="kb-cite"', "</aside>")
+    return _cut(inner, '<p class="kb-print-link">', "</p>")
+
+
+def _rebase(url: str, page_dir: str, target_dir: str) -> str:
+    """A relative address written in `page_dir`, as written in `target_dir` (both site paths)."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
+        return url
+    absolute = posixpath.normpath(posixpath.join(page_dir, parts.path))
+    rel = posixpath.relpath(absolute, target_dir)
+    if parts.path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return rel + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def fit(fragment: str, page_url: str, target_url: str, prefix: str, demote: bool) -> str:
+    """A page's article fitted into the section's document (see the module's docstring)."""
+    page_dir, target_dir = "/" + page_url.rstrip("/"), "/" + posixpath.dirname(target_url.rstrip("/"))
+    if not page_url.endswith("/"):
+        page_dir = posixpath.dirname(page_dir)
+    if target_url.endswith("/"):
+        target_dir = "/" + target_url.rstrip("/")
+
+    def ids(match):
+        values = " ".join(prefix + value for value in match[2].split())
+        return f' {match[1]}="{values}"'
+
+    def urls(match):
+        name, value = match[1], match[2]
+        if name == "href" and value.startswith("#"):
+            return f' href="#{prefix}{value[1:]}"' if len(value) > 1 else match[0]
+        if name == "srcset":
+            items = [item.strip().split(" ", 1) for item in value.split(",")]
+            value = ", ".join(" ".join([_rebase(i[0], page_dir, target_dir), *i[1:]]) for i in items)
+            return f' srcset="{value}"'
+        return f' {name}="{_rebase(value, page_dir, target_dir)}"'
+
+    out = URL_ATTR.sub(urls, ID_ATTR.sub(ids, fragment))
+    if demote:
+        out = HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", out)
+    return out
+
+
+def document(section: Section, built: dict[str, Built], words: dict[str, str]) -> str | None:
+    """The print page's HTML, from the index page as built and the section's pages; None when the
+    index page was not built (the preview's first pass)."""
+    index = built.get(section.index)
+    if index is None:
+        return None
+    target = index.url + FILE_NAME if index.url.endswith("/") or not index.url else index.url
+    parts = [f'<p class="kb-print__intro">{escape(words["print_intro"])}</p>']
+    for number, src in enumerate(section.pages):
+        page = built.get(src)
+        if page is None:
+            continue
+        # the index page keeps its ids (the theme's "skip to content" link leads to its title)
+        body = fit(article(page.html), page.url, target, f"p{number}-" if number else "", demote=number > 0)
+        address = ""
+        if page.address:  # without a public address (SITE_URL unset), none
+            link = f'<a href="{escape(page.address)}">{escape(page.address)}</a>'
+            address = f'\n<p class="kb-print__address">{escape(words["print_address"])} {link}</p>'
+        parts.append(f'<div class="kb-print__page">{body}{address}</div>')
+    span = _article_span(index.html)
+    if span is None:
+        return None
+    html = index.html[: span[0]] + "\n".join(parts) + index.html[span[1] :]
+    title = f'{section.title} ({words["print_version"]}) - {section.site_name}'
+    html = TITLE.sub(lambda m: f"<title>{escape(title)}</title>", html, count=1)
+    html = ALTERNATE.sub("", html)  # the section's index page is the one with translations
+    # the language switcher leads to the same document in the other language
+    return SWITCHER.sub(lambda m: m[1] + m[2] + FILE_NAME + m[3], html)
