@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from conftest import ROOT, copy_project
-from kb.quotes import Source, check_data, check_text, check_tree, load_sources, normalise, quotations, source_problems
+from kb.quotes import (Source, check_data, check_text, check_tree, load_sources, normalise, quotations, site_words,
+                       source_problems)
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -46,6 +47,17 @@ def test_numbers_with_a_no_break_space_match_the_source():
 def test_short_terms_in_guillemets_are_not_checked():
     assert problems("le mot « redevabilité » et « droits humains »") == []
     assert len(problems("le mot « droits humains fondamentaux »")) == 1
+
+
+def test_the_sites_own_words_in_guillemets_are_not_a_source_quotation():
+    """A page that names the site's own links or notices (data/labels.yml) quotes the site, not a source."""
+    own = site_words(ROOT)["fr"]
+    text = "Utilisez « Signaler une erreur sur cette page » ou l’avis « à mettre à jour »."
+    assert check_text(text, "fr", [SOURCE], "content/fr/page.md", own=own) == []
+    # the same words are a quotation where they are not the site's: checked against the source
+    assert len(check_text(text, "fr", [SOURCE], "content/fr/page.md")) == 2
+    # and a label's words followed by more are not the site's label
+    assert len(check_text("« à mettre à jour chaque année »", "fr", [SOURCE], "p.md", own=own)) == 1
 
 
 def test_a_quote_block_is_checked_whole_even_without_guillemets():

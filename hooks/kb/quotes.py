@@ -304,14 +304,36 @@ def checked(q: Quotation, lang: str) -> bool:
     return (q.block or (words(q.text) >= MIN_WORDS_EN and sentence)) and not q.marked
 
 
+def site_words(root: Path) -> dict[str, list[str]]:
+    """Per language, the site's own words (`data/labels.yml`), normalised: a page that names a link or a
+    notice of the site in « » (« Signaler une erreur sur cette page », « à mettre à jour ») quotes the
+    site, not a source."""
+    from .yamlfile import load_yaml
+
+    doc, _ = load_yaml(root / "data" / "labels.yml", "data/labels.yml")
+    found: dict[str, list[str]] = {}
+    for text in ((doc.data.get("labels") or {}) if doc is not None else {}).values():
+        for lang, words_ in (text.items() if isinstance(text, dict) else ()):
+            if isinstance(words_, str):
+                found.setdefault(lang, []).append(normalise(plain(words_))[0])
+    return found
+
+
+def _the_sites_own(q: Quotation, own: list[str]) -> bool:
+    """The quotation is one of the site's labels, or its beginning (a label less its last words in brackets)."""
+    said = normalise(plain(q.text))[0]
+    return bool(said) and any(label.startswith(said) for label in own)
+
+
 def check_text(markdown: str, lang: str, sources: list[Source], file: str, first_line: int = 1, field: str = "",
-               line_of=None) -> list[Problem]:
-    """The problems of one text: each checked quotation not found in any of `sources`."""
+               line_of=None, own: list[str] = ()) -> list[Problem]:
+    """The problems of one text: each checked quotation not found in any of `sources` (quotations of the
+    site's own words, `own`, are not checked)."""
     if not sources:
         return []
     problems = []
     for q in quotations(markdown, lang):
-        if not checked(q, lang):
+        if not checked(q, lang) or _the_sites_own(q, own):
             continue
         missing = [p for p in parts(q.text) if not any(s.find(p) for s in sources)]
         if not missing:
@@ -433,6 +455,7 @@ def check_pages(root: Path, sources: dict[str, Source]) -> list[Problem]:
 
     problems: list[Problem] = []
     content = root / "content"
+    own = site_words(root)
     for lang_dir in sorted(p for p in content.iterdir() if p.is_dir() and p.name != "assets"):
         for path in sorted(lang_dir.rglob("*.md")):
             text = path.read_text(encoding="utf-8")
@@ -440,7 +463,8 @@ def check_pages(root: Path, sources: dict[str, Source]) -> list[Problem]:
             docs = [sources[i] for i in _front_sources(meta) if i in sources]
             offset = text[: len(text) - len(body)].count("\n")
             display = path.relative_to(root).as_posix()
-            problems += check_text(body, lang_dir.name, docs, display, first_line=offset + 1)
+            problems += check_text(body, lang_dir.name, docs, display, first_line=offset + 1,
+                                   own=own.get(lang_dir.name, []))
     return problems
 
 
