@@ -55,6 +55,7 @@ from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
+from kb import causes  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 from mkdocs.utils import rendering as _rendering  # noqa: E402
 
@@ -161,7 +162,11 @@ def _context(config, page: str = "", line_offset: int = 0) -> Context:
 
 
 def _fail(exc: KbError):
-    emit_annotations(exc.problems)  # in GitHub Actions, also on the pull request's files
+    # in GitHub Actions, also on the pull request's files (causes first: GitHub shows ten a step)
+    # and every one in the job summary (`make build` in several processes writes it once, kb/parallel.py)
+    entries = causes.group(exc.problems)
+    emit_annotations(causes.annotated(entries))
+    causes.write_summary(causes.summary_markdown(entries))
     raise PluginError(exc.report())
 
 

@@ -141,8 +141,7 @@ def test_data_fields_whose_french_changed_since_their_english(tmp_path):
     statuses = translations.data_statuses(load_data_from(tmp_path), tmp_path)
     assert report_lines(statuses) == [
         "outdated   en  data/glossary.yml:8: terms[1].definition",
-        "    - Rendre des comptes à celles et ceux que l'on sert.",
-        "    + Rendre des comptes à celles et ceux que l'on soutient.",
+        "    ~ Rendre des comptes à celles et ceux que l'on [-sert-]{+soutient+}.",
         "pages: 0 translated, 0 outdated, 0 missing; data texts: 0 translated, 1 outdated, 0 missing",
     ]
     mark_data_done(path, tmp_path)

@@ -28,11 +28,17 @@ class KbError(Exception):
     """One or more problems that stop the build."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        from .causes import order_key
+
+        self.problems = sorted(set(problems), key=order_key)  # causes first (kb.causes)
         super().__init__(self.report())
 
     def report(self) -> str:
-        return "\n".join(listing(self.problems))
+        """Every problem, each cause once with the problems it made counted under it (kb.causes)."""
+        from .causes import group
+        from .causes import listing as grouped
+
+        return "\n".join(grouped(group(self.problems)))
 
 
 def listing(problems, one: str = "1 problem to fix:", many: str = "{} problems to fix:") -> list[str]:
