@@ -217,6 +217,8 @@ def on_config(config):
         _list_theme_files_once(config.theme)
         # the theme's templates (overrides/) learn the source language from here
         config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
+        # a pull request's preview (.github/workflows/preview.yml): kept out of search engines
+        config.extra["kb"]["noindex"] = os.environ.get("KB_NOINDEX") == "1"
         if _only_lang():
             i18n.build_only(config, _only_lang())
     return config
