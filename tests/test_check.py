@@ -60,13 +60,13 @@ def test_every_problem_at_once_with_annotations(tmp_path):
     expected = [
         f'content/en/about.md:{directive_line}: unknown directive "kb:nonsense"',
         "content/fr/about.md:1: sources: every page names its source documents",
-        "data/coalitions.yml:35: coalitions[6].kind:",
+        "data/coalitions.yml:35: coalitions[women-peace-security-humanitarian-action].kind:",
     ]
     listed = [line for line in lines if line.startswith("  - ")]
     assert [any(line.startswith("  - " + e) for line in listed) for e in expected] == [True, True, True]
     annotations = [line for line in lines if line.startswith("::")]
     # causes first (GitHub shows ten annotations a step): the data, then the pages
-    assert annotations[0].startswith("::error file=data/coalitions.yml,line=35::coalitions[6].kind: ")
+    assert annotations[0].startswith("::error file=data/coalitions.yml,line=35::coalitions[women-peace-security-humanitarian-action].kind: ")
     assert annotations[1].startswith(f"::error file=content/en/about.md,line={directive_line}::unknown directive")
     assert annotations[2].startswith("::error file=content/fr/about.md,line=1::sources: every page names")
     assert len(annotations) == 3
@@ -88,7 +88,7 @@ def test_notes_alone_do_not_fail_the_check(tmp_path):
         in result.stdout
     )
     assert (
-        "::warning file=data/coalitions.yml,line=8::coalitions[0].name: the French changed since this "
+        "::warning file=data/coalitions.yml,line=8::coalitions[gender-based-violence].name: the French changed since this "
         "translation was written" in result.stdout
     )
 

@@ -100,7 +100,7 @@ def test_the_translator_records_a_page_in_its_front_matter_and_the_merge_records
 def test_the_translator_records_a_data_file_by_listing_it(tmp_path):
     project = copy_project(tmp_path / "project")
     edit(project / "data/coalitions.yml", 'fr: "Violence sexiste"', 'fr: "Violence sexiste et sexuelle"')
-    assert "coalitions[0].name: the French changed since this translation was written" in check(project).stdout
+    assert "coalitions[gender-based-violence].name: the French changed since this translation was written" in check(project).stdout
     done = project / "translations" / "done.yml"
     done.write_text("- data/coalitions.yml\n", encoding="utf-8")
     assert ": 0 problem(s), 0 note(s)" in check(project).stdout
@@ -246,3 +246,68 @@ def test_a_one_word_change_in_a_long_line_is_marked_inside_it():
     ]
     # a line added or removed alone stays a whole line
     assert diff_rows(["- gone", "  kept", "+ new"]) == [("-", "gone"), (" ", "kept"), ("+", "new")]
+
+
+# --- 5. Stable ids: inserting, moving or sorting records changes no translation's status -------------
+
+
+def test_inserting_a_timeline_event_in_date_order_makes_one_note_not_one_per_later_event(tmp_path):
+    project = copy_project(tmp_path / "project")
+    new = (
+        "  - id: 2011-new-event\n"
+        '    date: "2011"\n'
+        "    title:\n"
+        '      fr: "Un nouvel événement."\n'
+        '      en: "A new event."\n'
+        "    source: care-2020\n"
+        "    page: social-movements/domestic-workers.md\n"
+        "    themes: [social-movements]\n"
+    )
+    edit(project / "data/timeline.yml", "  # source: 002 Étude en profondeur\n", "  # source: 002 Étude en profondeur\n" + new)
+    result = check(project)
+    assert result.returncode == 0, result.stdout
+    notes = problem_lines(result.stdout)
+    assert len(notes) == 1, notes
+    assert "events[2011-new-event].title: this English text was never recorded" in notes[0]
+
+
+def test_moving_and_sorting_records_changes_no_translations_status(tmp_path):
+    import yaml
+
+    project = copy_project(tmp_path / "project")
+    for name, key in [("timeline", "events"), ("calendar-2017", "events"), ("kinds", "kinds"), ("coalitions", "coalitions")]:
+        path = project / "data" / f"{name}.yml"
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc[key].reverse()
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = check(project)
+    assert ": 0 problem(s), 0 note(s)" in result.stdout, result.stdout[:2000]
+
+
+def test_every_event_of_the_timeline_has_an_id():
+    import yaml
+    from conftest import ROOT
+
+    events = yaml.safe_load((ROOT / "data/timeline.yml").read_text(encoding="utf-8"))["events"]
+    ids = [e.get("id") for e in events]
+    assert all(ids) and len(set(ids)) == len(ids)
+
+
+# --- 7. Plain words ------------------------------------------------------------------------------
+
+
+def test_records_are_named_by_id_or_counted_from_1():
+    from kb.problems import field_path
+
+    data = {"coalitions": [{"id": "gbv", "name": "x"}, {"kind": "compact"}], "caveats": ["a", "b"]}
+    assert field_path(("coalitions", 0, "name", "en"), data) == "coalitions[gbv].name.en"
+    assert field_path(("coalitions", 1, "kind"), data) == "coalitions[2].kind"
+    assert field_path(("caveats", 0)) == "caveats[1]"
+
+
+def test_a_date_without_quotes_is_named_without_pythons_notation(tmp_path):
+    project = copy_project(tmp_path / "project")
+    edit(project / "data/timeline.yml", '    date: "2011"', "    date: 2011-03-01")
+    out = check(project).stdout
+    assert "but is the date 2011-03-01 without quotes" in out
+    assert "datetime" not in out

@@ -105,7 +105,7 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     status = soup(out / "en" / "translation-status" / "index.html").article.get_text(" ")
     assert "content/en/menengage/code-of-conduct.md" in status
     assert "content/en/menengage/core-principles.md" in status
-    assert "coalitions[0].name" in status
+    assert "coalitions[gender-based-violence].name" in status
     # what changed in the original, with links to the section in both languages
     page = soup(out / "en" / "translation-status" / "index.html")
     item = next(p for p in page.article.select("p") if p.get_text().startswith("#accountability-framework, edited"))
@@ -122,7 +122,7 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert report.returncode == 0
     assert "missing    en  content/en/menengage/code-of-conduct.md" in report.stdout
     assert "outdated   en  content/en/menengage/core-principles.md" in report.stdout
-    assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[0].name" in report.stdout
+    assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[gender-based-violence].name" in report.stdout
     strict = _report(project, "--strict")
     assert strict.returncode == 1
 

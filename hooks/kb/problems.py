@@ -8,6 +8,7 @@ without a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -65,15 +66,26 @@ def items(text: str) -> list[str]:
     return found
 
 
-def field_path(parts) -> str:
-    """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[2].name.en'."""
-    out = ""
+def field_path(parts, data=None) -> str:
+    """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[3].name.en': a record by its position
+    counted from 1, as an editor counts; or, given the file's `data`, by its id when it has one
+    ('coalitions[bodily-autonomy-and-srhr].name.en')."""
+    out, node = "", data
     for part in parts:
         if isinstance(part, int):
-            out += f"[{part}]"
+            record = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = record.get("id", record.get("name")) if isinstance(record, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) and _SLUG.fullmatch(ident) else f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
     return out
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 # --- GitHub Actions annotations ------------------------------------------------

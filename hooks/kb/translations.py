@@ -387,16 +387,38 @@ def _walk_text_fields(value, path, found):
 
 def record_key(data, path) -> str:
     """The name of a field in the translation records: records by their id, e.g.
-    ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name' (by index when there is no id)."""
+    ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name', so that inserting, moving
+    or sorting records changes no translation's status (see `record_name` for records without id)."""
     out, node = "", data
     for part in path:
         if isinstance(part, int):
-            ident = node[part].get("id") if isinstance(node[part], dict) else None
-            out += f"[{ident}]" if isinstance(ident, str | int) else f"[{part}]"
+            out += f"[{record_name(node, part)}]"
         else:
             out += f".{part}" if out else str(part)
         node = node[part]
     return out
+
+
+def _scalars(record: dict) -> str:
+    """The record's values that are not texts to translate (a date, a country, a number), joined."""
+    return " ".join(str(v) for v in record.values() if isinstance(v, str | int | float) and not isinstance(v, bool))
+
+
+def record_name(items: list, index: int) -> str:
+    """A record's stable name: its `id`, else its `name` (data/kinds.yml), else its values that are
+    not texts (`2 US` for a month and a country), numbered among the records with the same ones
+    (`2 #2`); a list of plain texts is named by position."""
+    record = items[index]
+    if not isinstance(record, dict) or (SOURCE in record and set(record) <= {SOURCE, *TARGETS}):
+        return str(index)  # a plain text, or a text in the site's languages
+    for key in ("id", "name"):
+        if isinstance(record.get(key), str | int) and not isinstance(record.get(key), bool):
+            return str(record[key])
+    base = _scalars(record)
+    if not base:
+        return str(index)
+    before = sum(1 for x in items[:index] if isinstance(x, dict) and _scalars(x) == base)
+    return f"{base} #{before + 1}" if before else base
 
 
 def data_record_path(root: Path, file: str, lang: str) -> Path:
@@ -456,16 +478,16 @@ def data_statuses(data, root: Path | None = None, translated: bool = False) -> l
             for lang in TARGETS:
                 where = (doc.file, lang)
                 if not value.get(lang):
-                    out.append(Status("data", *where, "missing", field_path(path), doc.line_of(path)))
+                    out.append(Status("data", *where, "missing", field_path(path, doc.data), doc.line_of(path)))
                     continue
                 before = records[lang].get(record_key(doc.data, path))
                 line = doc.line_of((*path, lang))
                 if before != value[SOURCE] and doc.file not in said_done:
                     out.append(
-                        Status("data", *where, "outdated", field_path(path), line, before=before, now=value[SOURCE])
+                        Status("data", *where, "outdated", field_path(path, doc.data), line, before=before, now=value[SOURCE])
                     )
                 elif translated:
-                    out.append(Status("data", *where, "translated", field_path(path), line))
+                    out.append(Status("data", *where, "translated", field_path(path, doc.data), line))
     return out
 
 

@@ -306,7 +306,7 @@ def check_data(path: Path, display: str, langs: languages.Languages | None = Non
     out = []
     for field, lang, text in _texts(doc.data, (), langs or languages.project()):
         for message in check_line(text, lang):
-            out.append(Problem(display, doc.line_of(field), field_path(field), message))
+            out.append(Problem(display, doc.line_of(field), field_path(field, doc.data), message))
     return out
 
 
