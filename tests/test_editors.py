@@ -311,3 +311,56 @@ def test_a_date_without_quotes_is_named_without_pythons_notation(tmp_path):
     out = check(project).stdout
     assert "but is the date 2011-03-01 without quotes" in out
     assert "datetime" not in out
+
+
+# --- 6. One source for every figure ----------------------------------------------------------------
+
+
+def _pages_with_figures(project, lang):
+    from types import SimpleNamespace
+
+    from kb.data import load_data
+    from kb.figures import expand_figures
+
+    data = load_data(project / "data", project, project / "content")
+    out = {}
+    for rel in ["generation-equality/collective-commitments/progress.md", "generation-equality/collective-commitments/findings.md"]:
+        page = f"content/{lang}/{rel}"
+        ctx = SimpleNamespace(data=data, lang=lang, page=page, line_offset=0)
+        out[rel], problems = expand_figures((project / page).read_text(encoding="utf-8"), ctx)
+        assert problems == []
+    return out
+
+
+def test_a_figure_changed_in_the_data_changes_every_page_that_cites_it(tmp_path):
+    project = copy_project(tmp_path / "project")
+    edit(project / "data/survey-2023.yml", "    value: 87\n", "    value: 88\n")
+    fr = _pages_with_figures(project, "fr")
+    en = _pages_with_figures(project, "en")
+    for text in fr.values():
+        assert "88\u202f% d" in text and "87\u202f%" not in text  # French: narrow no-break space
+    for text in en.values():
+        assert "88% of" in text and "87%" not in text
+    assert "79\u202f% des engagements" in fr["generation-equality/collective-commitments/progress.md"]
+
+
+def test_a_figure_that_does_not_exist_is_a_problem_at_its_line():
+    from types import SimpleNamespace
+
+    from kb.figures import expand_figures
+
+    class Data(dict):
+        pass
+
+    data = Data({"survey-2023": {"figures": [{"id": "on-track", "value": 87, "unit": "percent"}]}})
+    ctx = SimpleNamespace(data=data, lang="en", page="content/en/x.md", line_offset=3)
+    text, problems = expand_figures(
+        "A\nSo <!-- kb:figure survey-2023 on-trak --> and <!-- kb:figure surveys x --> and "
+        "<!-- kb:figure survey-2023 on-track -->.",
+        ctx,
+    )
+    assert text.endswith("and 87%.")
+    assert [str(p) for p in problems] == [
+        "content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id 'on-trak'; its figures: on-track",
+        "content/en/x.md:5: kb:figure: there is no data file data/surveys.yml",
+    ]

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import causes, datapackage, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
+from .figures import expand_figures
 from .languages import project
 from .pagefile import read_page
 from .problems import KbError, Problem, emit_annotations, listing
@@ -43,9 +44,10 @@ def page_markdown(markdown: str, ctx: Context, sources, updated: str | None = No
     """A page's Markdown with its directives expanded and its citation appended, and the problems found.
 
     The MkDocs adapter calls it for every page of the build; `make check` for every page of `content/`."""
+    markdown, figured = expand_figures(markdown, ctx)  # the figures cited inside sentences (kb.figures)
     out, problems = expand(markdown, ctx)
     citation, found = render.page_citation(sources, ctx, updated)
-    return out + citation, problems + found
+    return out + citation, figured + problems + found
 
 
 @dataclass
