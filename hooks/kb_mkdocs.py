@@ -55,7 +55,7 @@ from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
-from kb import causes  # noqa: E402
+from kb import causes, links  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 from mkdocs.utils import rendering as _rendering  # noqa: E402
 
@@ -112,7 +112,8 @@ class _Warnings(logging.Handler):
         super().__init__(logging.WARNING)
 
     def emit(self, record):
-        if not record.name.startswith("mkdocs.hooks.kb"):
+        # the preview's server logs a browser's requests (`"GET /favicon.ico" code 404`): not a problem
+        if not record.name.startswith(("mkdocs.hooks.kb", "mkdocs.livereload")):
             State.problems.append(_mkdocs_problem(record.getMessage()))
 
 
@@ -121,7 +122,8 @@ DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link) 
 
 
 def _mkdocs_problem(message: str) -> Problem:
-    """A MkDocs warning as a problem naming the file and, where it can be found, the line."""
+    """A MkDocs warning as a problem naming the file and, where it can be found, the line, in the
+    words `make check` uses for it (kb.links.plain)."""
     match = DOC_FILE.search(message)
     if match:
         display = f"content/{match[1]}"
@@ -129,12 +131,26 @@ def _mkdocs_problem(message: str) -> Problem:
         line = None
         if source.exists():
             line = safety.locate(source.read_text(encoding="utf-8", errors="replace"), match[2])
-        return Problem(display, line, LINK, message)
+        return Problem(display, line, LINK, links.plain(message))
     nav = re.search(r"'([^']+\.md)'", message)
     if "'nav'" in message and nav:
         config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        return Problem("mkdocs.yml", safety.locate(config_text, nav[1]), "nav", message)
-    return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", message)
+        return Problem("mkdocs.yml", safety.locate(config_text, nav[1]), "nav", links.plain(message))
+    return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", links.plain(message))
+
+
+class _Translated(logging.Filter):
+    """MkDocs' warnings that the list of problems says in plain words (kb.links.plain) are not
+    printed a second time in MkDocs' own words."""
+
+    def filter(self, record):
+        return not (record.levelno == logging.WARNING and links.plain(record.getMessage()) != record.getMessage())
+
+
+def _quiet_translated_warnings():
+    for handler in logging.getLogger("mkdocs").handlers:
+        if isinstance(handler, logging.StreamHandler) and not any(isinstance(f, _Translated) for f in handler.filters):
+            handler.addFilter(_Translated())
 
 
 def _guard(default, fn, *args):
@@ -209,6 +225,7 @@ def on_config(config):
             # go on with what could be read: every page is still checked in this run
             State = Build(exc.data, exc.problems)
         logging.getLogger("mkdocs").addHandler(State.warnings)
+        _quiet_translated_warnings()
         State.site = Path(config.site_dir)
         if not config.repo_url:
             # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
@@ -569,6 +586,28 @@ def _absolute_alternates(output: str, page, config) -> str:
     return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
 
 
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _show_problems(output: str, page, config) -> str:
+    """The preview (`make serve`): the page's problems at the top of the page, under a heading in
+    the page's language, so that an editor sees them where they look."""
+    display = _display(page)
+    problems = sorted({p for p in State.problems if p.file == display}, key=lambda p: (p.line or 0, p.message))
+    if not problems or ARTICLE not in output:
+        return output
+    try:
+        heading = text.plain(text.label_field(State.data, "preview_problems"), i18n.language(config), "")
+    except text.MissingLabel:
+        heading = "Problems to fix on this page (shown only in the preview)"
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+    box = (
+        f'<div class="admonition failure kb-preview-problems" role="alert"><p class="admonition-title">'
+        f"{html.escape(str(heading))}</p><ul>{items}</ul></div>"
+    )
+    return output.replace(ARTICLE, ARTICLE + box, 1)
+
+
 @event_priority(-1000)  # last: the policy covers the page's final scripts
 def on_post_page(output, page, config):
     preview.check()
@@ -577,7 +616,9 @@ def on_post_page(output, page, config):
     if page.file.src_uri in State.unsafe:
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
-        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems])
+        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], i18n.language(config))
+    elif COMMAND == "serve":
+        output = _show_problems(output, page, config)  # the preview: the page's problems on the page
     output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
     # inline scripts allowed by hash: the theme's, never the page content's (checked above)
     theme_only = output.replace(page.content, "") if page.content else output

@@ -364,3 +364,60 @@ def test_a_figure_that_does_not_exist_is_a_problem_at_its_line():
         "content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id 'on-trak'; its figures: on-track",
         "content/en/x.md:5: kb:figure: there is no data file data/surveys.yml",
     ]
+
+
+def test_navigation_titles_go_through_the_typography_check(tmp_path):
+    from kb import languages
+    from kb.typography import check_config
+
+    config = tmp_path / "mkdocs.yml"
+    text = (copy_project(tmp_path / "project") / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("Coalitions d’action:\n", "Coalitions d'action:\n"), encoding="utf-8")
+    [problem] = check_config(config, languages.read(config))
+    assert problem.file == "mkdocs.yml" and problem.field == "nav"
+    assert "straight apostrophe in French text (d'action)" in problem.message
+    assert text.split("\n")[problem.line - 1].strip() == "- Coalitions d’action:"
+
+
+# --- 3. make check catches what the build does: links, anchors, the navigation --------------------
+
+
+def test_make_check_finds_broken_links_anchors_and_navigation_with_what_to_do(tmp_path):
+    project = copy_project(tmp_path / "project")
+    about = project / "content/fr/about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + "\nVoir [x](glossary.md#nope), [y](nulle-part.md), [z](#principes) et [w](/fr/about.md).\n"
+        + "\n```\n[dans du code](ignoré.md)\n```\n",
+        encoding="utf-8",
+    )
+    edit(project / "mkdocs.yml", "    - social-movements/risks.md\n", "    - social-movements/risk.md\n")
+    result = check(project)
+    assert result.returncode == 1
+    listed = "\n".join(problem_lines(result.stdout))
+    assert "content/fr/about.md:32: link: the section #nope does not exist in content/fr/glossary.md" in listed
+    assert "the link to nulle-part.md leads nowhere: there is no page content/fr/nulle-part.md" in listed
+    assert "the section #principes does not exist in this page" in listed
+    assert "the address /fr/about.md starts with /: write it relative to this page" in listed
+    assert "ignoré.md" not in listed
+    assert "mkdocs.yml:188: nav: the navigation lists social-movements/risk.md, which is not a page" in listed
+    assert "nav: the page social-movements/risks.md is not in the navigation: add it under nav:" in listed
+
+
+def test_mkdocs_messages_are_rewritten_in_the_checks_words():
+    from kb.links import plain
+
+    assert plain(
+        "Doc file 'fr/about.md' contains a link 'glossary.md#nope', but the doc 'fr/glossary.md' does not "
+        "contain an anchor '#nope'."
+    ) == (
+        "the section #nope does not exist in content/fr/glossary.md: link to one of its sections, "
+        "or give the heading that id with { #nope }"
+    )
+    assert plain(
+        'The following pages exist in the docs directory, but are not included in the "nav" configuration:\n'
+        "  - fr/social-movements/risks.md\n  - en/social-movements/risks.md"
+    ) == (
+        "pages not in the navigation: add them under nav: where readers should find them: social-movements/risks.md"
+    )
+    assert plain("something else") == "something else"

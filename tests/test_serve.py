@@ -18,8 +18,8 @@ NAME = "Alliance mondiale pour les soins"
 
 
 class Serve:
-    def __init__(self, project):
-        self.port = _free_port()
+    def __init__(self, project, port: int | None = None):
+        self.port = port or _free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.proc = subprocess.Popen(
             # what `make serve` runs
@@ -143,4 +143,23 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
         raise
     finally:
         context.close()
+        serve.stop()
+
+
+def test_the_preview_shows_a_pages_problems_on_the_page_in_its_language(tmp_path):
+    project = copy_project(tmp_path / "project")
+    about = project / "content" / "fr" / "about.md"
+    original = about.read_text(encoding="utf-8")
+    serve = Serve(project, int(os.environ.get("KB_TEST_PORT", "0")) or None)
+    try:
+        serve.wait_for(lambda: "propos" in serve.get("about/"), "the first build")
+        serve.get("favicon.ico")  # browsers ask for it: a 404 the preview's log keeps to itself
+        about.write_text(original + "\nVoir [la suite](nulle-part.md).\n", encoding="utf-8")
+        serve.wait_for(lambda: "À corriger sur cette page" in serve.get("about/"), "the problems on the French page")
+        page = serve.get("about/")
+        assert "the link to nulle-part.md leads nowhere" in page
+        assert "To fix on this page" not in page
+        serve.wait_for(lambda: any("nulle-part.md" in line for line in serve.lines), "the problem in the terminal")
+        assert not any("favicon" in line and "- " in line for line in serve.lines), "".join(serve.lines[-20:])
+    finally:
         serve.stop()

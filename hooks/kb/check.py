@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import causes, datapackage, render, templates, translations, typography
+from . import causes, datapackage, links, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .figures import expand_figures
 from .languages import project
@@ -77,9 +77,11 @@ def _data_as_read(root: Path):
     return Data({name: doc for name, doc in docs.items() if doc is not None})
 
 
-def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
+def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = None) -> list[Problem]:
     """The problems of every page the build renders. With `strict` false (data with problems), a page
-    whose directives fail on the broken data is left to the data's own problems."""
+    whose directives fail on the broken data is left to the data's own problems. `expanded`, if
+    given, receives each page as rendered, for the links' check: (lang, path) -> (display, Markdown,
+    lines before it)."""
     from .pages import generated_pages
 
     content = root / "content"
@@ -95,7 +97,10 @@ def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
         meta, body = translations.split_front_matter(markdown)
         offset = markdown[: len(markdown) - len(body)].count("\n")
         try:
-            found += page_markdown(body, context(lang, display, offset), meta.get("sources"))[1]
+            out, more = page_markdown(body, context(lang, display, offset), meta.get("sources"))
+            found += more
+            if expanded is not None:
+                expanded[(lang, display.split("/", 2)[2])] = (display, out, offset)
         except DirectiveError as exc:
             if getattr(exc, "label", None):  # a label missing from data/labels.yml, as the build says it
                 found.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
@@ -128,6 +133,20 @@ RECORD_PAGE = (
     "then record it: set `translation_of: done` in its front matter (GitHub's web editor is enough), "
     "or run make translations-done PAGE={target}"
 )
+
+
+def link_problems(root: Path, data, expanded: dict) -> list[Problem]:
+    """Links, anchors and the navigation, as the build checks them (kb.links)."""
+    from .pages import generated_pages
+
+    problems = links.check(expanded)
+    source = LANGS[0]
+    built = {rel for lang, rel in expanded if lang == source}
+    env = templates.environment(root / "templates")
+    ctx = Context(data, source, "", 0, source, LANGS, env, render.registry(data), root)
+    generated = {page.path for page in generated_pages(ctx)}
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    return problems + links.check_nav(config, built, generated)
 
 
 def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]]:
@@ -265,7 +284,10 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
         found.problems += exc.problems
         # the pages are still checked, against the data as it is
         data = getattr(exc, "data", None) or _data_as_read(root)
-    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None))
+    expanded: dict = {}
+    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None, expanded=expanded))
+    if checked is not None:  # with broken data, pages are missing: their links would only repeat it
+        found.problems += timed("links", lambda: link_problems(root, checked, expanded))
     problems, notes = timed("translations", lambda: translation_problems(root, checked))
     found.problems += problems
     found.notes += notes

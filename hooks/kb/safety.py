@@ -210,8 +210,20 @@ stops until then.</p>
 """
 
 
-def problem_page(page: str, problems: list[str]) -> str:
-    """What the preview shows instead of a page that must not be published."""
+_PROBLEM_PAGE_FR = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Non publiée : {{ page }}</title></head>
+<body><h1>Cette page n’est pas publiée</h1>
+<p>{{ page }} a des problèmes qui pourraient nuire aux lecteurs ou que le site ne sait pas lire.
+Corrigez-les ; la construction du site s’arrête jusque-là.</p>
+<ul>{% for problem in problems %}<li><code>{{ problem }}</code></li>{% endfor %}</ul>
+</body></html>
+"""
+
+
+def problem_page(page: str, problems: list[str], lang: str = "en") -> str:
+    """What the preview shows instead of a page that must not be published, in the page's language
+    (French or English; the problems themselves are in English, as the terminal prints them)."""
     from jinja2 import Environment
 
-    return Environment(autoescape=True).from_string(_PROBLEM_PAGE).render(page=page, problems=problems)
+    template = _PROBLEM_PAGE_FR if lang == "fr" else _PROBLEM_PAGE
+    return Environment(autoescape=True).from_string(template).render(page=page, problems=problems)
