@@ -5,15 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, build, copy_project, soup
-from kb.translations import KEY, mark_done, page_state, page_statuses, source_hash
+from conftest import build, copy_project, soup
+from kb.translations import KEY, mark_done, page_state, source_hash
 
 
-def test_every_english_page_is_up_to_date_in_the_repository():
-    pending = [s for s in page_statuses(ROOT / "content") if s.state != "translated"]
-    assert not pending, "run `make translations` and bring these up to date: " + ", ".join(
-        f"{s.lang}/{s.path} ({s.state})" for s in pending
-    )
+# Translation lag is no failure (tests/test_editors.py): the English site says so to its readers.
 
 
 def test_hash_ignores_front_matter_and_trailing_spaces():

@@ -311,12 +311,14 @@ def main(argv=None) -> int:
     found = run_checks(ROOT, cache=not args.no_cache)
     entries = causes.group(found.problems, causes.directive_files(ROOT))
     notes = [causes.Entry(p) for p in _sorted(found.notes)]
-    outdated = outdated_by_change(ROOT, found.notes)
+    changed = changed_files(ROOT)
+    outdated = outdated_by_change(ROOT, found.notes, changed)
     out = []
     if notes:
         out += causes.listing(notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
     if outdated:
-        out += [f"this change made {len(outdated)} translation(s) outdated (readers see a notice; not a problem):"]
+        what = "this change made {} translation(s) outdated" if changed is not None else "{} translation(s) out of date"
+        out += [what.format(len(outdated)) + " (readers see a notice; not a problem):"]
         out += [f"  - {line}" for line in outdated]
     if entries:
         out += causes.listing(entries, "1 problem to fix:", "{} problems to fix:")
@@ -347,11 +349,10 @@ def changed_files(root: Path, environ=None) -> set[str] | None:
     return set(run.stdout.split()) if run.returncode == 0 else None
 
 
-def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None = None) -> list[str]:
+def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None) -> list[str]:
     """The translations (English pages, data texts) that the change made outdated: the notes about
-    a translation whose French original (page or data file) the change touched. Outside a pull
-    request, every outdated translation."""
-    changed = changed_files(root) if changed is None else changed
+    a translation whose French original (page or data file) the change touched (`changed`, the
+    files of the pull request). With `changed` None (not a pull request), every outdated one."""
     out = []
     for note in _sorted(notes):
         if not note.message.startswith(OUTDATED):

@@ -236,8 +236,18 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """The words of `new` against `old`, as (kind, text) pieces in order: "=" unchanged, "-" removed,
     "+" added; spaces stay with the unchanged text. What `word_level` prints and the status page shows."""
     a, b = WORD.findall(old), WORD.findall(new)
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    # changes separated by spaces only read as one: "[-À quoi servent les-]{+Le rôle des+}"
+    merged: list[list] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        spaces = len(merged) > 1 and merged[-1][0] == "equal" and not "".join(a[merged[-1][1] : merged[-1][2]]).strip()
+        if tag != "equal" and spaces:
+            merged.pop()
+            merged[-1][2], merged[-1][4] = i2, j2
+        else:
+            merged.append([tag, i1, i2, j1, j2])
     out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in merged:
         if tag == "equal":
             out.append(("=", "".join(a[i1:i2])))
         else:
