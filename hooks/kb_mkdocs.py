@@ -55,7 +55,7 @@ from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
-from kb import causes, links  # noqa: E402
+from kb import causes, fileformat, links  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 from mkdocs.utils import rendering as _rendering  # noqa: E402
 
@@ -406,6 +406,8 @@ def on_page_read_source(page, config):
     if not page.file.abs_src_path:
         return None
     source, problems = read_page(Path(page.file.abs_src_path), _display(page))
+    # a byte-order mark or Windows line endings, named first (kb.causes counts what they make)
+    State.problems += fileformat.problems(Path(page.file.abs_src_path), _display(page))
     if problems:
         State.problems += problems
         State.unsafe.add(page.file.src_uri)

@@ -421,3 +421,18 @@ def test_mkdocs_messages_are_rewritten_in_the_checks_words():
         "pages not in the navigation: add them under nav: where readers should find them: social-movements/risks.md"
     )
     assert plain("something else") == "something else"
+
+
+def test_a_byte_order_mark_and_windows_line_endings_are_named_before_what_they_cause(tmp_path):
+    project = copy_project(tmp_path / "project")
+    about = project / "content/fr/about.md"
+    about.write_bytes(b"\xef\xbb\xbf" + about.read_bytes())
+    glossary = project / "content/fr/glossary.md"
+    glossary.write_bytes(glossary.read_bytes().replace(b"\n", b"\r\n"))
+    listed = problem_lines(check(project).stdout.split("to fix:", 1)[1])
+    assert listed == [
+        "  - content/fr/about.md:1: this file starts with an invisible byte-order mark (BOM): save it as UTF-8 "
+        "without BOM (your editor's “UTF-8”, not “UTF-8 with BOM”)",
+        "  - content/fr/glossary.md:1: this file has Windows line endings (CRLF): save it with Unix line endings "
+        "(LF) (your editor's line-ending setting: “LF”)",
+    ]

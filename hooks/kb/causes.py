@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from . import fileformat
 from .problems import Problem, item
 
 LINK = "link"  # the field of MkDocs' link and anchor problems (kb_mkdocs.LINK)
@@ -89,7 +90,16 @@ def group(problems, directive_files: Mapping[str, str] | None = None) -> list[En
         candidates += [f"data/{stem}.yml" for stem in SCHEMA.findall(message)]
         return next((data_causes[c] for c in candidates if c in data_causes), None)
 
+    # a file saved with a byte-order mark or Windows line endings: the other problems of the file come from it
+    saved = {p.file: p for p in problems if p.message.startswith(fileformat.CAUSES)}
     for p in problems:
+        if p.file in saved and p is not saved[p.file] and not p.message.startswith(fileformat.CAUSES):
+            under.setdefault(saved[p.file], []).append(p)
+            continue
+        into = next((f for f in saved if p.field == LINK and f in p.message), None)  # a link into such a file
+        if into:
+            under.setdefault(saved[into], []).append(p)
+            continue
         missing = MISSING_TEMPLATE.search(p.message)
         directive = DIRECTIVE.match(p.message)
         if missing:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import causes, datapackage, links, render, templates, translations, typography
+from . import causes, datapackage, fileformat, links, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
 from .figures import expand_figures
 from .languages import project
@@ -254,6 +254,8 @@ def _key_line(path: Path) -> int:
 # with the build: a check the build runs (a typography check, say) is listed here once, by name.
 MORE_CHECKS: list[tuple[str, Callable]] = [
     ("typography", lambda root, data: typography.check_tree(root)),  # also run by tests/test_typography.py
+    # a byte-order mark, Windows line endings: named once, before what they cause (kb.causes)
+    ("file format", lambda root, data: fileformat.check_tree(root)),
     # every published CSV column described in every language (x-description in data/schemas/)
     ("descriptions", lambda root, data: datapackage.description_problems(root, data)),
 ]
