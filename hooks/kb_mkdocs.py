@@ -596,6 +596,8 @@ def _show_problems(output: str, page, config) -> str:
     the page's language, so that an editor sees them where they look."""
     display = _display(page)
     problems = sorted({p for p in State.problems if p.file == display}, key=lambda p: (p.line or 0, p.message))
+    if State.data_broken:  # what the page shows from the data may be missing: say why, on every page
+        problems = sorted({p for p in State.problems if p.file.startswith("data/")}, key=causes.order_key) + problems
     if not problems or ARTICLE not in output:
         return output
     try:

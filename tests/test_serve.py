@@ -160,6 +160,13 @@ def test_the_preview_shows_a_pages_problems_on_the_page_in_its_language(tmp_path
         assert "the link to nulle-part.md leads nowhere" in page
         assert "To fix on this page" not in page
         serve.wait_for(lambda: any("nulle-part.md" in line for line in serve.lines), "the problem in the terminal")
-        assert not any("favicon" in line and "- " in line for line in serve.lines), "".join(serve.lines[-20:])
+        assert not any("favicon" in line for line in serve.lines), "".join(serve.lines[-20:])
+        # a data file that cannot be read: the home page, which loses its list, says why
+        data = project / "data" / "coalitions.yml"
+        lines = data.read_text(encoding="utf-8").split("\n")
+        lines[7] = " " + lines[7]
+        data.write_text("\n".join(lines), encoding="utf-8")
+        serve.wait_for(lambda: "data/coalitions.yml:8: this is not valid YAML" in serve.get(""), "the data's problem")
+        assert "To fix on this page" in serve.get("en/")
     finally:
         serve.stop()
