@@ -361,7 +361,7 @@ def test_a_figure_that_does_not_exist_is_a_problem_at_its_line():
     )
     assert text.endswith("and 87%.")
     assert [str(p) for p in problems] == [
-        "content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id 'on-trak'; its figures: on-track",
+        "content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id \"on-trak\"; its figures: on-track",
         "content/en/x.md:5: kb:figure: there is no data file data/surveys.yml",
     ]
 

@@ -42,7 +42,7 @@ def find(data, file: str, ident: str) -> dict:
     figures = {r["id"]: r for r in _records(doc)}
     if ident not in figures:
         known = ", ".join(sorted(figures)) or "none"
-        raise LookupError(f"data/{file}.yml has no figure with the id {ident!r}; its figures: {known}")
+        raise LookupError(f'data/{file}.yml has no figure with the id "{ident}"; its figures: {known}')
     return figures[ident]
 
 
