@@ -588,6 +588,16 @@ def _absolute_alternates(output: str, page, config) -> str:
     return ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
 
 
+def _not_published_words(config) -> tuple[str, dict | None]:
+    """(language, words) of the page shown instead of one that is not published, from data/labels.yml."""
+    lang = i18n.language(config)
+    try:
+        keys = ("title", "heading", "text")
+        return lang, {k: text.plain(text.label_field(State.data, f"not_published_{k}"), lang, "") for k in keys}
+    except (text.MissingLabel, KeyError, TypeError):
+        return lang, None  # the labels cannot be read: in English
+
+
 ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
@@ -620,7 +630,7 @@ def on_post_page(output, page, config):
     if page.file.src_uri in State.unsafe:
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
-        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], i18n.language(config))
+        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], *_not_published_words(config))
     elif COMMAND == "serve":
         output = _show_problems(output, page, config)  # the preview: the page's problems on the page
     output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)

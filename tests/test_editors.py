@@ -436,3 +436,13 @@ def test_a_byte_order_mark_and_windows_line_endings_are_named_before_what_they_c
         "  - content/fr/glossary.md:1: this file has Windows line endings (CRLF): save it with Unix line endings "
         "(LF) (your editor's line-ending setting: “LF”)",
     ]
+
+
+def test_a_page_not_published_says_so_in_its_language():
+    from kb.safety import problem_page
+
+    words = {"title": "Non publiée", "heading": "Cette page n’est pas publiée", "text": "corrigez-les."}
+    page = problem_page("fr/about.md", ["content/fr/about.md:3: a <script> element"], "fr", words)
+    assert '<html lang="fr">' in page and "<h1>Cette page n’est pas publiée</h1>" in page
+    assert "&lt;script&gt;" in page
+    assert '<html lang="en">' in problem_page("en/about.md", [])  # the labels cannot be read: English
