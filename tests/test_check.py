@@ -139,4 +139,4 @@ def test_a_further_check_joins_the_others(monkeypatch):
     monkeypatch.setattr(kb_check, "MORE_CHECKS", [("typography", lambda root, data: [found])])
     result = kb_check.run_checks(ROOT)
     assert result.problems == [found]
-    assert list(result.timings) == ["data", "pages", "links", "translations", "typography"]
+    assert list(result.timings) == ["data", "pages", "links", "translations", "figures", "typography"]

@@ -446,3 +446,18 @@ def test_a_page_not_published_says_so_in_its_language():
     assert '<html lang="fr">' in page and "<h1>Cette page n’est pas publiée</h1>" in page
     assert "&lt;script&gt;" in page
     assert '<html lang="en">' in problem_page("en/about.md", [])  # the labels cannot be read: English
+
+
+def test_a_data_percentage_written_out_in_a_page_is_flagged(tmp_path):
+    project = copy_project(tmp_path / "project")
+    edit(
+        project / "content/en/generation-equality/collective-commitments/progress.md",
+        "finding: <!-- kb:figure survey-2023 commitments-on-track --> of",
+        "finding: 87% of",
+    )
+    result = check(project)
+    assert result.returncode == 0
+    assert (
+        "content/en/generation-equality/collective-commitments/progress.md:14: 87% is a figure of the data: if it is "
+        "this one, cite it (<!-- kb:figure survey-2023 commitments-on-track -->) so that the page follows the data"
+    ) in result.stdout

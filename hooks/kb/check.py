@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import causes, datapackage, fileformat, links, render, templates, translations, typography
 from .directives import Context, DirectiveError, expand
-from .figures import expand_figures
+from .figures import expand_figures, written_out
 from .languages import project
 from .pagefile import read_page
 from .problems import KbError, Problem, emit_annotations, listing
@@ -293,6 +293,8 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
     problems, notes = timed("translations", lambda: translation_problems(root, checked))
     found.problems += problems
     found.notes += notes
+    if checked is not None:  # percentages of the data written out in pages (kb.figures)
+        found.notes += timed("figures", lambda: written_out(root, checked, LANGS))
     for name, check in MORE_CHECKS:
         found.problems += timed(name, lambda check=check: check(root, checked))
     return found

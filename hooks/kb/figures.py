@@ -72,3 +72,36 @@ def expand_figures(markdown: str, ctx) -> tuple[str, list[Problem]]:
         return locale.figure(record["value"], record.get("unit", "count"), ctx.lang, record.get("at_least", False))
 
     return INLINE.sub(replace, markdown), problems
+
+
+def written_out(root, data, langs) -> list[Problem]:
+    """Notes on pages that write a data percentage out instead of citing it: `87 %` where
+    `data/survey-2023.yml` has a figure 87 percent. They do not fail the check (the same number may
+    mean something else); citing the figure makes the page follow the data."""
+    percents: dict[str, list[tuple[str, str]]] = {}  # formatted in a language -> (file, id)
+    for name in sorted(getattr(data, "files", {})):
+        for record in _records(data[name]):
+            if record.get("unit") == "percent" and not record.get("at_least"):
+                for lang in langs:
+                    text = locale.figure(record["value"], "percent", lang)
+                    percents.setdefault(text, []).append((name, record["id"]))
+    if not percents:
+        return []
+    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(t) for t in sorted(percents, key=len, reverse=True)) + ")")
+    notes = []
+    for lang in langs:
+        for path in sorted((root / "content" / lang).rglob("*.md")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for number, line in enumerate(text.split("\n"), start=1):
+                for match in pattern.finditer(INLINE.sub("", line)):
+                    cited = ", ".join(f"<!-- kb:figure {f} {i} -->" for f, i in percents[match[1]])
+                    notes.append(
+                        Problem(
+                            path.relative_to(root).as_posix(),
+                            number,
+                            "",
+                            f"{match[1]} is a figure of the data: if it is this one, cite it ({cited}) so that "
+                            "the page follows the data",
+                        )
+                    )
+    return notes
