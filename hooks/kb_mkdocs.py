@@ -33,13 +33,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
+    causes,
     charts,
     cite,
     datapackage,
     directives,
+    fileformat,
     freeze,
     gitdates,
     kinds,
+    links,
     locale,
     pagecache,
     pages,
@@ -55,7 +58,6 @@ from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
-from kb import causes, fileformat, links  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
 from mkdocs.utils import rendering as _rendering  # noqa: E402
 

@@ -100,7 +100,10 @@ def test_the_translator_records_a_page_in_its_front_matter_and_the_merge_records
 def test_the_translator_records_a_data_file_by_listing_it(tmp_path):
     project = copy_project(tmp_path / "project")
     edit(project / "data/coalitions.yml", 'fr: "Violence sexiste"', 'fr: "Violence sexiste et sexuelle"')
-    assert "coalitions[gender-based-violence].name: the French changed since this translation was written" in check(project).stdout
+    assert (
+        "coalitions[gender-based-violence].name: the French changed since this translation was written"
+        in check(project).stdout
+    )
     done = project / "translations" / "done.yml"
     done.write_text("- data/coalitions.yml\n", encoding="utf-8")
     assert ": 0 problem(s), 0 note(s)" in check(project).stdout
@@ -214,7 +217,9 @@ def test_the_build_merges_each_languages_consequences_under_one_cause():
     fr = f"ERROR - 1 problem to fix:\n  - {cause}\n    {causes.counted(3, ['content/fr/index.md:78'])}\n"
     en = f"ERROR - 1 problem to fix:\n  - {cause}\n    {causes.counted(2, ['content/en/index.md:74'])}\n"
     fr += "::error file=data/coalitions.yml,line=8::this is not valid YAML\n"
-    en += "::error file=content/en/x.md,line=2::other\n::error file=data/coalitions.yml,line=8::this is not valid YAML\n"
+    en += (
+        "::error file=content/en/x.md,line=2::other\n::error file=data/coalitions.yml,line=8::this is not valid YAML\n"
+    )
     said = report({"fr": fr, "en": en})
     assert said.splitlines() == [
         "1 problem to fix:",
@@ -263,7 +268,11 @@ def test_inserting_a_timeline_event_in_date_order_makes_one_note_not_one_per_lat
         "    page: social-movements/domestic-workers.md\n"
         "    themes: [social-movements]\n"
     )
-    edit(project / "data/timeline.yml", "  # source: 002 Étude en profondeur\n", "  # source: 002 Étude en profondeur\n" + new)
+    edit(
+        project / "data/timeline.yml",
+        "  # source: 002 Étude en profondeur\n",
+        "  # source: 002 Étude en profondeur\n" + new,
+    )
     result = check(project)
     assert result.returncode == 0, result.stdout
     notes = problem_lines(result.stdout)
@@ -275,7 +284,12 @@ def test_moving_and_sorting_records_changes_no_translations_status(tmp_path):
     import yaml
 
     project = copy_project(tmp_path / "project")
-    for name, key in [("timeline", "events"), ("calendar-2017", "events"), ("kinds", "kinds"), ("coalitions", "coalitions")]:
+    for name, key in [
+        ("timeline", "events"),
+        ("calendar-2017", "events"),
+        ("kinds", "kinds"),
+        ("coalitions", "coalitions"),
+    ]:
         path = project / "data" / f"{name}.yml"
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         doc[key].reverse()
@@ -324,7 +338,10 @@ def _pages_with_figures(project, lang):
 
     data = load_data(project / "data", project, project / "content")
     out = {}
-    for rel in ["generation-equality/collective-commitments/progress.md", "generation-equality/collective-commitments/findings.md"]:
+    for rel in [
+        "generation-equality/collective-commitments/progress.md",
+        "generation-equality/collective-commitments/findings.md",
+    ]:
         page = f"content/{lang}/{rel}"
         ctx = SimpleNamespace(data=data, lang=lang, page=page, line_offset=0)
         out[rel], problems = expand_figures((project / page).read_text(encoding="utf-8"), ctx)
@@ -361,7 +378,7 @@ def test_a_figure_that_does_not_exist_is_a_problem_at_its_line():
     )
     assert text.endswith("and 87%.")
     assert [str(p) for p in problems] == [
-        "content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id \"on-trak\"; its figures: on-track",
+        'content/en/x.md:5: kb:figure: data/survey-2023.yml has no figure with the id "on-trak"; its figures: on-track',
         "content/en/x.md:5: kb:figure: there is no data file data/surveys.yml",
     ]
 
@@ -417,9 +434,7 @@ def test_mkdocs_messages_are_rewritten_in_the_checks_words():
     assert plain(
         'The following pages exist in the docs directory, but are not included in the "nav" configuration:\n'
         "  - fr/social-movements/risks.md\n  - en/social-movements/risks.md"
-    ) == (
-        "pages not in the navigation: add them under nav: where readers should find them: social-movements/risks.md"
-    )
+    ) == ("pages not in the navigation: add them under nav: where readers should find them: social-movements/risks.md")
     assert plain("something else") == "something else"
 
 

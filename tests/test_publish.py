@@ -53,7 +53,11 @@ def test_a_preview_like_the_site_may_be_published_beside_it(tmp_path, published)
     ("page", "script", "said"),
     [
         (PAGE, "fetch('//evil')", "assets/app.js: a script the published site does not have"),
-        (PAGE.replace("var theme = 1;", "steal()"), "console.log(1)", "an inline script the published site does not have"),
+        (
+            PAGE.replace("var theme = 1;", "steal()"),
+            "console.log(1)",
+            "an inline script the published site does not have",
+        ),
         (PAGE.replace("<body>", '<body onload="x()">'), "console.log(1)", "index.html: an attribute onload="),
         (PAGE.replace("data:application/x-bibtex", "data:text/html"), "console.log(1)", "index.html: an address"),
         (PAGE.replace("<body>", '<body><iframe src="x.html"></iframe>'), "console.log(1)", "a <iframe> element"),
@@ -70,7 +74,10 @@ def test_a_symbolic_link_or_a_strange_file_is_refused(tmp_path, published):
     site = preview(tmp_path)
     (site / "secret").symlink_to("/etc/hostname")
     (site / "run.sh").write_text("echo", encoding="utf-8")
-    assert publish.check(site, published) == ["run.sh: not a kind of file the site has (.sh)", "secret: a symbolic link"]
+    assert publish.check(site, published) == [
+        "run.sh: not a kind of file the site has (.sh)",
+        "secret: a symbolic link",
+    ]
 
 
 def test_no_published_site_no_preview(tmp_path):

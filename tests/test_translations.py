@@ -8,7 +8,6 @@ import sys
 from conftest import build, copy_project, soup
 from kb.translations import KEY, mark_done, page_state, source_hash
 
-
 # Translation lag is no failure (tests/test_editors.py): the English site says so to its readers.
 
 

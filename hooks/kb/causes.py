@@ -127,6 +127,7 @@ def group(problems, directive_files: Mapping[str, str] | None = None) -> list[En
             else:
                 kept.append(p)
         rest = kept
+
     def consequences(p: Problem) -> tuple[Problem, ...]:
         return tuple(sorted(under.get(p, ()), key=order_key))
 

@@ -87,7 +87,9 @@ def written_out(root, data, langs) -> list[Problem]:
                     percents.setdefault(text, []).append((name, record["id"]))
     if not percents:
         return []
-    pattern = re.compile(r"(?<![\d.,])(" + "|".join(re.escape(t) for t in sorted(percents, key=len, reverse=True)) + ")")
+    pattern = re.compile(
+        r"(?<![\d.,])(" + "|".join(re.escape(t) for t in sorted(percents, key=len, reverse=True)) + ")"
+    )
     notes = []
     for lang in langs:
         for path in sorted((root / "content" / lang).rglob("*.md")):

@@ -19,7 +19,6 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 
 from .problems import Problem
 
@@ -215,12 +214,22 @@ def check_nav(config_text: str, built: set[str], generated: set[str]) -> list[Pr
 
 # --- MkDocs' own words, rewritten with what to do --------------------------------------------------
 
-_NOT_FOUND = re.compile(r"Doc file '(?P<doc>[^']+)' contains a link '(?P<url>[^']*)', but the target '(?P<target>[^']+)' is not found among documentation files\.")
-_NO_ANCHOR_HERE = re.compile(r"Doc file '(?P<doc>[^']+)' contains a link '#?(?P<anchor>[^']*)', but there is no such anchor on this page\.")
-_NO_ANCHOR = re.compile(r"Doc file '(?P<doc>[^']+)' contains a link '(?P<url>[^']*)', but the doc '(?P<target>[^']+)' does not contain an anchor '#(?P<anchor>[^']*)'\.")
+_NOT_FOUND = re.compile(
+    r"Doc file '(?P<doc>[^']+)' contains a link '(?P<url>[^']*)', but the target '(?P<target>[^']+)' is not found among documentation files\."
+)
+_NO_ANCHOR_HERE = re.compile(
+    r"Doc file '(?P<doc>[^']+)' contains a link '#?(?P<anchor>[^']*)', but there is no such anchor on this page\."
+)
+_NO_ANCHOR = re.compile(
+    r"Doc file '(?P<doc>[^']+)' contains a link '(?P<url>[^']*)', but the doc '(?P<target>[^']+)' does not contain an anchor '#(?P<anchor>[^']*)'\."
+)
 _ABSOLUTE = re.compile(r"Doc file '(?P<doc>[^']+)' contains an absolute link '(?P<url>[^']*)'")
-_NAV_MISSING = re.compile(r"A reference to '(?P<path>[^']+)' is included in the 'nav' configuration, which is not found")
-_NOT_IN_NAV = re.compile(r"The following pages exist in the docs directory, but are not included in the \"nav\" configuration:")
+_NAV_MISSING = re.compile(
+    r"A reference to '(?P<path>[^']+)' is included in the 'nav' configuration, which is not found"
+)
+_NOT_IN_NAV = re.compile(
+    r"The following pages exist in the docs directory, but are not included in the \"nav\" configuration:"
+)
 
 
 def plain(message: str) -> str:
@@ -247,6 +256,8 @@ def plain(message: str) -> str:
             "or remove the entry"
         )
     if _NOT_IN_NAV.search(message):
-        pages = sorted({re.sub(r"^[a-z]{2}(?:_[A-Z]{2})?/", "", p.strip()) for p in re.findall(r"^\s*-\s*(\S+)", message, re.M)})
+        pages = sorted(
+            {re.sub(r"^[a-z]{2}(?:_[A-Z]{2})?/", "", p.strip()) for p in re.findall(r"^\s*-\s*(\S+)", message, re.M)}
+        )
         return "pages not in the navigation: add them under nav: where readers should find them: " + ", ".join(pages)
     return message

@@ -344,7 +344,7 @@ def check_config(path: Path, langs: languages.Languages) -> list[Problem]:
         i18n = plugin.get("i18n") if isinstance(plugin, dict) else None
         for lang in (i18n or {}).get("languages") or []:
             code = lang.get("locale")
-            for source, title in (lang.get("nav_translations") or {}).items():
+            for title in (lang.get("nav_translations") or {}).values():
                 texts.append(("nav_translations", code, str(title)))
             for key in ("site_name", "site_description"):
                 if isinstance(lang.get(key), str):
