@@ -595,6 +595,12 @@ def describe(status: Status) -> list[str]:
         return [pad + line for line in word_level(line_diff(status.before.split("\n"), status.now.split("\n")))]
     if status.state != "outdated":
         return []
+    target = ROOT / "content" / status.lang / status.path
+    if status.changes is None and target.is_file() and not file_info(target)[1]:
+        return [
+            f"{pad}never recorded as up to date: check it against the French, then set `{KEY}: {DONE}` in its "
+            f"front matter (or run make translations-done PAGE=content/{status.lang}/{status.path})"
+        ]
     if status.changes is None:
         return [
             f"{pad}no copy of the French text this translation was made from, in translations/ or in "
