@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 ENGINE ?= mkdocs
 export KB_ENGINE := $(ENGINE)
 
-.PHONY: serve build check test clean translations translations-done bench bench-scale
+.PHONY: serve build check test clean translations translations-done translations-record bench bench-scale
 
 # A .venv without pip (an interrupted `python -m venv`) is made anew by the next command.
 ifeq ($(wildcard $(BIN)/pip),)
@@ -59,6 +59,12 @@ translations: $(STAMP)
 translations-done: $(STAMP)
 	@test -n "$(PAGE)$(DATA)" || { echo "usage: make translations-done PAGE=content/en/path/to/page.md or DATA=data/file.yml"; exit 2; }
 	cd hooks && ../$(BIN)/python -m kb.translations done $(addprefix ../,$(PAGE) $(DATA))
+
+## translations-record: record what translators said is up to date in a pull request
+## (`translation_of: done` in a page, a data file listed in translations/done.yml); run on main
+## after each merge by .github/workflows/translations.yml
+translations-record: $(STAMP)
+	cd hooks && ../$(BIN)/python -m kb.translations record
 
 ## bench: benchmark (build time, hooks' share, rebuild, page weight, memory) into bench/out/
 RUNS ?= 3

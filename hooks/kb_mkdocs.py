@@ -34,15 +34,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 import kb_i18n as i18n  # noqa: E402
 from kb import (  # noqa: E402
     cards,
+    causes,
     charts,
     cite,
     contact,
     datapackage,
     directives,
+    fileformat,
     freeze,
     gate,
     gitdates,
     kinds,
+    links,
     locale,
     pagecache,
     pages,
@@ -121,7 +124,8 @@ class _Warnings(logging.Handler):
         super().__init__(logging.WARNING)
 
     def emit(self, record):
-        if not record.name.startswith("mkdocs.hooks.kb"):
+        # the preview's server logs a browser's requests (`"GET /favicon.ico" code 404`): not a problem
+        if not record.name.startswith(("mkdocs.hooks.kb", "mkdocs.livereload")):
             State.problems.append(_mkdocs_problem(record.getMessage()))
 
 
@@ -130,7 +134,8 @@ DOC_FILE = re.compile(r"Doc file '([^']+)' contains (?:a link|an absolute link) 
 
 
 def _mkdocs_problem(message: str) -> Problem:
-    """A MkDocs warning as a problem naming the file and, where it can be found, the line."""
+    """A MkDocs warning as a problem naming the file and, where it can be found, the line, in the
+    words `make check` uses for it (kb.links.plain)."""
     match = DOC_FILE.search(message)
     if match:
         display = f"content/{match[1]}"
@@ -138,12 +143,26 @@ def _mkdocs_problem(message: str) -> Problem:
         line = None
         if source.exists():
             line = safety.locate(source.read_text(encoding="utf-8", errors="replace"), match[2])
-        return Problem(display, line, LINK, message)
+        return Problem(display, line, LINK, links.plain(message))
     nav = re.search(r"'([^']+\.md)'", message)
     if "'nav'" in message and nav:
         config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        return Problem("mkdocs.yml", safety.locate(config_text, nav[1]), "nav", message)
-    return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", message)
+        return Problem("mkdocs.yml", safety.locate(config_text, nav[1]), "nav", links.plain(message))
+    return Problem("mkdocs.yml" if '"nav"' in message else "(build)", None, "", links.plain(message))
+
+
+class _Translated(logging.Filter):
+    """MkDocs' warnings that the list of problems says in plain words (kb.links.plain) are not
+    printed a second time in MkDocs' own words."""
+
+    def filter(self, record):
+        return not (record.levelno == logging.WARNING and links.plain(record.getMessage()) != record.getMessage())
+
+
+def _quiet_translated_warnings():
+    for handler in logging.getLogger("mkdocs").handlers:
+        if isinstance(handler, logging.StreamHandler) and not any(isinstance(f, _Translated) for f in handler.filters):
+            handler.addFilter(_Translated())
 
 
 def _guard(default, fn, *args):
@@ -172,7 +191,11 @@ def _context(config, page: str = "", line_offset: int = 0) -> Context:
 
 
 def _fail(exc: KbError):
-    emit_annotations(exc.problems)  # in GitHub Actions, also on the pull request's files
+    # in GitHub Actions, also on the pull request's files (causes first: GitHub shows ten a step)
+    # and every one in the job summary (`make build` in several processes writes it once, kb/parallel.py)
+    entries = causes.group(exc.problems)
+    emit_annotations(causes.annotated(entries))
+    causes.write_summary(causes.summary_markdown(entries))
     raise PluginError(exc.report())
 
 
@@ -219,6 +242,7 @@ def on_config(config):
             # go on with what could be read: every page is still checked in this run
             State = Build(exc.data, exc.problems)
         logging.getLogger("mkdocs").addHandler(State.warnings)
+        _quiet_translated_warnings()
         State.site = Path(config.site_dir)
         if not config.repo_url:
             # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
@@ -227,6 +251,8 @@ def on_config(config):
         _list_theme_files_once(config.theme)
         # the theme's templates (overrides/) learn the source language from here
         config.extra.setdefault("kb", {})["default_lang"] = i18n.source_language(config)
+        # a pull request's preview (.github/workflows/preview.yml): kept out of search engines
+        config.extra["kb"]["noindex"] = os.environ.get("KB_NOINDEX") == "1"
         if _only_lang():
             i18n.build_only(config, _only_lang())
     return config
@@ -453,6 +479,8 @@ def on_page_read_source(page, config):
     if not page.file.abs_src_path:
         return None
     source, problems = read_page(Path(page.file.abs_src_path), _display(page))
+    # a byte-order mark or Windows line endings, named first (kb.causes counts what they make)
+    State.problems += fileformat.problems(Path(page.file.abs_src_path), _display(page))
     if problems:
         State.problems += problems
         State.unsafe.add(page.file.src_uri)
@@ -694,6 +722,40 @@ def _absolute_alternates(output: str, page, config) -> str:
     return output
 
 
+def _not_published_words(config) -> tuple[str, dict | None]:
+    """(language, words) of the page shown instead of one that is not published, from data/labels.yml."""
+    lang = i18n.language(config)
+    try:
+        keys = ("title", "heading", "text")
+        return lang, {k: text.plain(text.label_field(State.data, f"not_published_{k}"), lang, "") for k in keys}
+    except (text.MissingLabel, KeyError, TypeError):
+        return lang, None  # the labels cannot be read: in English
+
+
+ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _show_problems(output: str, page, config) -> str:
+    """The preview (`make serve`): the page's problems at the top of the page, under a heading in
+    the page's language, so that an editor sees them where they look."""
+    display = _display(page)
+    problems = sorted({p for p in State.problems if p.file == display}, key=lambda p: (p.line or 0, p.message))
+    if State.data_broken:  # what the page shows from the data may be missing: say why, on every page
+        problems = sorted({p for p in State.problems if p.file.startswith("data/")}, key=causes.order_key) + problems
+    if not problems or ARTICLE not in output:
+        return output
+    try:
+        heading = text.plain(text.label_field(State.data, "preview_problems"), i18n.language(config), "")
+    except text.MissingLabel:
+        heading = "Problems to fix on this page (shown only in the preview)"
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+    box = (
+        f'<div class="admonition failure kb-preview-problems" role="alert"><p class="admonition-title">'
+        f"{html.escape(str(heading))}</p><ul>{items}</ul></div>"
+    )
+    return output.replace(ARTICLE, ARTICLE + box, 1)
+
+
 @event_priority(-1000)  # last: the policy covers the page's final scripts
 def on_post_page(output, page, config):
     preview.check()
@@ -702,7 +764,9 @@ def on_post_page(output, page, config):
     if page.file.src_uri in State.unsafe:
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
-        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems])
+        output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], *_not_published_words(config))
+    elif COMMAND == "serve":
+        output = _show_problems(output, page, config)  # the preview: the page's problems on the page
     output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
     # inline scripts allowed by hash: those of the theme's templates, never any the page holds
     base_url = safety.base_url_of(page.file.dest_uri, config.site_url)

@@ -63,6 +63,13 @@ class _Quiet(logging.Filter):
         return "'dirty' build" not in message and str(preview.Superseded()) not in message
 
 
+class _NoFavicon(logging.Filter):
+    """Browsers ask every site for /favicon.ico; its 404 is no problem of the editor's."""
+
+    def filter(self, record):
+        return "/favicon.ico" not in record.getMessage()
+
+
 class PreviewServer(livereload.LiveReloadServer):
     def __init__(self, config_file: str, site_dir: Path, host: str, port: int, mount_path: str):
         super().__init__(builder=lambda: None, host=host, port=port, root=str(site_dir), mount_path=mount_path)
@@ -277,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     for name in ("mkdocs.commands.build", "mkdocs.commands", "mkdocs"):
         logging.getLogger(name).addFilter(_Quiet())
+    logging.getLogger("mkdocs.livereload").addFilter(_NoFavicon())
     host, _, port = args.dev_addr.rpartition(":")
     config_file = str(Path(args.config_file).resolve())
     site_dir = Path(tempfile.mkdtemp(prefix="kb-preview-"))

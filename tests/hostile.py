@@ -29,13 +29,13 @@ def spoil_data(project: Path) -> list[str]:
     expected = []
     # data: script through Markdown, attribute lists, URLs, numbers, dates, countries, pages
     line = _edit(data / "coalitions.yml", '{fr: "Violence sexiste"', '{fr: "[a](javascript:alert(1))"')
-    expected.append(f"data/coalitions.yml:{line}: coalitions[0].name.fr: links may only use")
+    expected.append(f"data/coalitions.yml:{line}: coalitions[gender-based-violence].name.fr: links may only use")
     line = _edit(
         data / "coalitions.yml", 'en: "Economic', 'en: "*word*{: tabindex=0 autofocus onfocus=alert(4) } Economic'
     )
-    expected.append(f"data/coalitions.yml:{line}: coalitions[1].name.en: attribute lists in data text")
+    expected.append(f"data/coalitions.yml:{line}: coalitions[economic-justice-and-rights].name.en: attribute lists in data text")
     line = _edit(data / "coalitions.yml", 'en: "Bodily', 'en: "<img src=x onerror=alert(3)> Bodily')
-    expected.append(f"data/coalitions.yml:{line}: coalitions[2].name.en: raw HTML (<img src=x onerror=alert(3)>)")
+    expected.append(f"data/coalitions.yml:{line}: coalitions[bodily-autonomy-and-srhr].name.en: raw HTML (<img src=x onerror=alert(3)>)")
     line = _edit(
         data / "bibliography.yml",
         'url: "https://preventgbv.org/"',
@@ -43,17 +43,17 @@ def spoil_data(project: Path) -> list[str]:
     )
     expected.append(f"data/bibliography.yml:{line}:")
     line = _edit(data / "collectives.yml", 'launched: "2021-07"', 'launched: "2021-02-30"')
-    expected.append(f'data/collectives.yml:{line}: collectives[0].launched: "2021-02-30" is not a date')
+    expected.append(f'data/collectives.yml:{line}: collectives[global-alliance-for-care].launched: "2021-02-30" is not a date')
     line = _edit(data / "collectives.yml", "count: 40", "count: -40")
-    expected.append(f"data/collectives.yml:{line}: collectives[0].membership[0].count: -40 is out of range")
+    expected.append(f"data/collectives.yml:{line}: collectives[global-alliance-for-care].membership[1].count: -40 is out of range")
     line = _edit(data / "survey-2023.yml", "value: 82", "value: 182")
-    expected.append(f"data/survey-2023.yml:{line}: figures[1].value: 182 is out of range")
+    expected.append(f"data/survey-2023.yml:{line}: figures[makers-csos-governments-multilaterals].value: 182 is out of range")
     line = _edit(data / "c189-ratifications.yml", "country: UY", "country: ZZ")
-    expected.append(f'data/c189-ratifications.yml:{line}: ratifications[0].country: "ZZ" is not an ISO 3166-1')
+    expected.append(f'data/c189-ratifications.yml:{line}: ratifications[1].country: "ZZ" is not an ISO 3166-1')
     line = _edit(
         data / "timeline.yml", "page: social-movements/domestic-workers.md", "page: social-movements/nowhere.md"
     )
-    expected.append(f'data/timeline.yml:{line}: events[1].page: there is no page "social-movements/nowhere.md"')
+    expected.append(f'data/timeline.yml:{line}: events[2010-care-latin-america].page: there is no page "social-movements/nowhere.md"')
     line = _edit(data / "labels.yml", "  last_updated: {", "  last_updatedd: {")
     expected.append('data/labels.yml: labels.last_updated: templates/parts/page-sources.md prints the label "last_updated"')
     (data / "notes.yml").write_text("# notes\n" + BOMB, encoding="utf-8")
@@ -79,8 +79,8 @@ def spoil_pages(project: Path) -> list[str]:
         f"content/fr/about.md:{lines + 2}: a <script> element is not allowed",
         f"content/fr/about.md:{lines + 4}: the attribute onerror=",
         f"content/fr/about.md:{lines + 6}: links may only use",
-        f"content/fr/about.md:{lines + 8}: link: Doc file 'fr/about.md' contains a link 'nowhere.md'",
-        f"content/fr/about.md:{lines + 10}: link: Doc file 'fr/about.md' contains a link 'glossary.md#no-such-anchor'",
+        f"content/fr/about.md:{lines + 8}: link: the link to nowhere.md leads nowhere",
+        f"content/fr/about.md:{lines + 10}: link: the section #no-such-anchor does not exist in content/fr/glossary.md",
     ]
     _edit(en / "about.md", "description: ", "description: [broken: yaml")
     expected.append("content/en/about.md:2: front matter: this is not valid YAML")

@@ -24,7 +24,7 @@ def test_invalid_data_stops_the_build_before_any_page(tmp_path):
     result = build(project, tmp_path / "out")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "data/coalitions.yml:" in output and "coalitions[6].kind:" in output
+    assert "data/coalitions.yml:" in output and "coalitions[women-peace-security-humanitarian-action].kind:" in output
     assert "Traceback" not in output
     assert not (tmp_path / "out" / "index.html").exists()
 

@@ -58,21 +58,21 @@ def test_malformed_yaml_names_file_and_line(data_dir):
 
 def test_schema_violation_names_file_line_and_field(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace("kind: action-coalition", "kind: coalition"))
-    assert problem.startswith("data/coalitions.yml:3: coalitions[0].kind:")
+    assert problem.startswith("data/coalitions.yml:3: coalitions[gender-based-violence].kind:")
     assert "use one of: action-coalition, compact" in problem
 
 
 def test_wrong_type_is_explained(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace("sources: [gef-2021]", "sources: gef-2021"))
     assert problem == (
-        'data/coalitions.yml:5: coalitions[0].sources: should be a list (lines starting with `- `), but is "gef-2021"'
+        'data/coalitions.yml:5: coalitions[gender-based-violence].sources: should be a list (lines starting with `- `), but is "gef-2021"'
     )
 
 
 def test_missing_source_text_names_the_language(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace('{fr: "Violence sexiste", ', "{"))
     assert problem == (
-        "data/coalitions.yml:4: coalitions[0].name.fr: the French text is missing (French is the source language); "
+        "data/coalitions.yml:4: coalitions[gender-based-violence].name.fr: the French text is missing (French is the source language); "
         'add `fr: "…"`'
     )
 
@@ -83,31 +83,31 @@ def test_missing_english_text_is_not_an_error_but_is_listed(data_dir):
     (data_dir / "coalitions.yml").write_text(GOOD.replace(', en: "Gender-Based Violence"', ""), encoding="utf-8")
     data = load_data(data_dir, data_dir.parent)
     [status] = [s for s in data_statuses(data) if s.path == "data/coalitions.yml"]
-    assert (status.state, status.lang, status.field, status.line) == ("missing", "en", "coalitions[0].name", 4)
+    assert (status.state, status.lang, status.field, status.line) == ("missing", "en", "coalitions[gender-based-violence].name", 4)
 
 
 def test_duplicate_id(data_dir):
     text = GOOD + GOOD.split("\n", 1)[1]
     [problem] = problems_of(data_dir, text)
-    assert problem.startswith("data/coalitions.yml:6: coalitions[1].id:")
-    assert 'the id "gender-based-violence" is already used by record 0' in problem
+    assert problem.startswith("data/coalitions.yml:6: coalitions[gender-based-violence].id:")
+    assert 'the id "gender-based-violence" is already used by record 1 (counted from 1)' in problem
 
 
 def test_duplicate_key(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace("    sources:", "    kind: compact\n    sources:"))
-    assert problem.startswith("data/coalitions.yml:5: coalitions[0].kind: this field is written twice")
+    assert problem.startswith("data/coalitions.yml:5: coalitions[1].kind: this field is written twice")
 
 
 def test_unknown_reference(data_dir):
     [problem] = problems_of(data_dir, GOOD.replace("[gef-2021]", "[gef-2020]"))
-    assert problem.startswith("data/coalitions.yml:5: coalitions[0].sources[0]:")
+    assert problem.startswith("data/coalitions.yml:5: coalitions[gender-based-violence].sources[1]:")
     assert '"gef-2020" is not the id of any record in data/bibliography.yml' in problem
 
 
 def test_unknown_field_and_date_without_quotes(data_dir):
     problems = problems_of(data_dir, GOOD + "    launched: 2021-06-30\n")
     assert problems == [
-        "data/coalitions.yml:6: coalitions[0].launched: unknown field `launched` (check its spelling); "
+        "data/coalitions.yml:6: coalitions[gender-based-violence].launched: unknown field `launched` (check its spelling); "
         "allowed here: id, kind, name, sources"
     ]
 
@@ -121,8 +121,8 @@ def test_several_problems_in_several_files_are_reported_together(data_dir):
     (data_dir / "stray.yml").write_text("a: 1\n", encoding="utf-8")
     problems = problems_of(data_dir)
     assert len(problems) == 4, problems
-    assert any(p.startswith("data/coalitions.yml:3: coalitions[0].kind:") for p in problems)
-    assert any(p.startswith("data/coalitions.yml:4: coalitions[0].name.fr:") for p in problems)
+    assert any(p.startswith("data/coalitions.yml:3: coalitions[gender-based-violence].kind:") for p in problems)
+    assert any(p.startswith("data/coalitions.yml:4: coalitions[gender-based-violence].name.fr:") for p in problems)
     assert any(p.startswith("data/labels.yml:2: labels.source.fr:") for p in problems)
     assert "data/stray.yml: no schema for this file: add data/schemas/stray.schema.json" in problems
 
@@ -144,24 +144,24 @@ def test_unknown_coalition_and_unknown_country_are_reported_together(data_dir):
         encoding="utf-8",
     )
     (data_dir / "calendar-2017.yml").write_text(
-        'events:\n  - month: 13\n    title: {fr: "Réunion", en: "Meeting"}\n    country: XX\n', encoding="utf-8"
+        'events:\n  - id: meeting\n    month: 13\n    title: {fr: "Réunion", en: "Meeting"}\n    country: XX\n', encoding="utf-8"
     )
     problems = problems_of(data_dir)
     assert any(
-        p.startswith("data/collectives.yml:4: collectives[0].coalitions[0]:")
+        p.startswith("data/collectives.yml:4: collectives[test-collective].coalitions[1]:")
         and '"gender-based-violense" is not the id of any record in data/coalitions.yml' in p
         for p in problems
     ), problems
-    assert any(p.startswith("data/calendar-2017.yml:4: events[0].country:") and "ISO 3166-1" in p for p in problems)
-    assert any(p.startswith("data/calendar-2017.yml:2: events[0].month:") and "out of range" in p for p in problems)
+    assert any(p.startswith("data/calendar-2017.yml:5: events[meeting].country:") and "ISO 3166-1" in p for p in problems)
+    assert any(p.startswith("data/calendar-2017.yml:3: events[meeting].month:") and "out of range" in p for p in problems)
 
 
 def test_norway_problem_gets_a_hint(data_dir):
     (data_dir / "calendar-2017.yml").write_text(
-        'events:\n  - month: 2\n    title: {fr: "Réunion", en: "Meeting"}\n    country: NO\n', encoding="utf-8"
+        'events:\n  - id: meeting\n    month: 2\n    title: {fr: "Réunion", en: "Meeting"}\n    country: NO\n', encoding="utf-8"
     )
     [problem] = problems_of(data_dir)
-    assert problem.startswith("data/calendar-2017.yml:4: events[0].country: should be text in quotes")
+    assert problem.startswith("data/calendar-2017.yml:5: events[meeting].country: should be text in quotes")
     assert '"NO" for Norway' in problem
 
 
@@ -176,7 +176,7 @@ def test_validated_data_is_cached_by_content(data_dir, tmp_path):
     (data_dir / "coalitions.yml").write_text(GOOD.replace("action-coalition", "coalition-d-action"), encoding="utf-8")
     with pytest.raises(KbError) as info:
         load_data_cached(data_dir, data_dir.parent, cache)
-    assert "coalitions.yml:3: coalitions[0].kind" in str(info.value.problems[0])
+    assert "coalitions.yml:3: coalitions[gender-based-violence].kind" in str(info.value.problems[0])
     # and is reported again by the next build: data with problems is never cached
     with pytest.raises(KbError):
         load_data_cached(data_dir, data_dir.parent, cache)

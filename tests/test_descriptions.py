@@ -210,7 +210,7 @@ def test_status_page_counts_an_untranslated_data_text(tmp_path, site):
     assert after == _summary_numbers(_report(project))
     text = status.get_text(" ")
     assert "Everything is translated." not in text
-    assert "coalitions[0].name" in text and "properties.collectives.items.properties.acronym.x-description" in text
+    assert "coalitions[gender-based-violence].name" in text and "properties.collectives.items.properties.acronym.x-description" in text
 
     # the English open-data page shows the French description, marked as French
     page = soup(out / "en" / "open-data" / "index.html")

@@ -18,8 +18,8 @@ NAME = "Alliance mondiale pour les soins"
 
 
 class Serve:
-    def __init__(self, project):
-        self.port = _free_port()
+    def __init__(self, project, port: int | None = None):
+        self.port = port or _free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.proc = subprocess.Popen(
             # what `make serve` runs
@@ -143,4 +143,30 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
         raise
     finally:
         context.close()
+        serve.stop()
+
+
+def test_the_preview_shows_a_pages_problems_on_the_page_in_its_language(tmp_path):
+    project = copy_project(tmp_path / "project")
+    about = project / "content" / "fr" / "about.md"
+    original = about.read_text(encoding="utf-8")
+    serve = Serve(project, int(os.environ.get("KB_TEST_PORT", "0")) or None)
+    try:
+        serve.wait_for(lambda: "propos" in serve.get("about/"), "the first build")
+        serve.get("favicon.ico")  # browsers ask for it: a 404 the preview's log keeps to itself
+        about.write_text(original + "\nVoir [la suite](nulle-part.md).\n", encoding="utf-8")
+        serve.wait_for(lambda: "À corriger sur cette page" in serve.get("about/"), "the problems on the French page")
+        page = serve.get("about/")
+        assert "the link to nulle-part.md leads nowhere" in page
+        assert "To fix on this page" not in page
+        serve.wait_for(lambda: any("nulle-part.md" in line for line in serve.lines), "the problem in the terminal")
+        assert not any("favicon" in line for line in serve.lines), "".join(serve.lines[-20:])
+        # a data file that cannot be read: the home page, which loses its list, says why
+        data = project / "data" / "coalitions.yml"
+        lines = data.read_text(encoding="utf-8").split("\n")
+        lines[7] = " " + lines[7]
+        data.write_text("\n".join(lines), encoding="utf-8")
+        serve.wait_for(lambda: "data/coalitions.yml:8: this is not valid YAML" in serve.get(""), "the data's problem")
+        assert "To fix on this page" in serve.get("en/")
+    finally:
         serve.stop()

@@ -140,9 +140,8 @@ def test_data_fields_whose_french_changed_since_their_english(tmp_path):
     path.write_text(first.replace("terms:\n", "terms:\n  - id: ally\n" + second), encoding="utf-8")
     statuses = translations.data_statuses(load_data_from(tmp_path), tmp_path)
     assert report_lines(statuses) == [
-        "outdated   en  data/glossary.yml:8: terms[1].definition",
-        "    - Rendre des comptes à celles et ceux que l'on sert.",
-        "    + Rendre des comptes à celles et ceux que l'on soutient.",
+        "outdated   en  data/glossary.yml:8: terms[accountability].definition",
+        "    ~ Rendre des comptes à celles et ceux que l'on [-sert-]{+soutient+}.",
         "pages: 0 translated, 0 outdated, 0 missing; data texts: 0 translated, 1 outdated, 0 missing",
     ]
     mark_data_done(path, tmp_path)
@@ -154,9 +153,9 @@ def test_a_data_field_never_recorded_is_outdated_without_a_diff(tmp_path):
     (tmp_path / "data" / "glossary.yml").write_text(DATA, encoding="utf-8")
     statuses = translations.data_statuses(load_data_from(tmp_path), tmp_path)
     assert [(s.field, s.state, s.before) for s in statuses] == [
-        ("terms[0].term", "outdated", None),
-        ("terms[0].definition", "outdated", None),
-        ("terms[1].term", "outdated", None),
+        ("terms[accountability].term", "outdated", None),
+        ("terms[accountability].definition", "outdated", None),
+        ("terms[ally].term", "outdated", None),
     ]
     assert report_lines(statuses[:1])[1] == (
         "    no record of the French text this English translates: "

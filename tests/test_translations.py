@@ -5,15 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, build, copy_project, soup
-from kb.translations import KEY, mark_done, page_state, page_statuses, source_hash
+from conftest import build, copy_project, soup
+from kb.translations import KEY, mark_done, page_state, source_hash
 
-
-def test_every_english_page_is_up_to_date_in_the_repository():
-    pending = [s for s in page_statuses(ROOT / "content") if s.state != "translated"]
-    assert not pending, "run `make translations` and bring these up to date: " + ", ".join(
-        f"{s.lang}/{s.path} ({s.state})" for s in pending
-    )
+# Translation lag is no failure (tests/test_editors.py): the English site says so to its readers.
 
 
 def test_hash_ignores_front_matter_and_trailing_spaces():
@@ -105,7 +100,7 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     status = soup(out / "en" / "translation-status" / "index.html").article.get_text(" ")
     assert "content/en/menengage/code-of-conduct.md" in status
     assert "content/en/menengage/core-principles.md" in status
-    assert "coalitions[0].name" in status
+    assert "coalitions[gender-based-violence].name" in status
     # what changed in the original, with links to the section in both languages
     page = soup(out / "en" / "translation-status" / "index.html")
     item = next(p for p in page.article.select("p") if p.get_text().startswith("#accountability-framework, edited"))
@@ -122,7 +117,7 @@ def test_translator_scenarios_in_a_real_build(tmp_path):
     assert report.returncode == 0
     assert "missing    en  content/en/menengage/code-of-conduct.md" in report.stdout
     assert "outdated   en  content/en/menengage/core-principles.md" in report.stdout
-    assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[0].name" in report.stdout
+    assert "missing    en  data/coalitions.yml:" in report.stdout and "coalitions[gender-based-violence].name" in report.stdout
     strict = _report(project, "--strict")
     assert strict.returncode == 1
 

@@ -189,10 +189,10 @@ def test_check_data_reports_file_line_and_field(tmp_path):
         encoding="utf-8",
     )
     assert [str(p) for p in check_data(data, "data/things.yml")] == [
-        "data/things.yml:3: things[0].name.fr: straight apostrophe in French text (L'Alliance): write ’",
-        "data/things.yml:3: things[0].name.en: straight apostrophe in English text (Alliance's): "
+        "data/things.yml:3: things[a-thing].name.fr: straight apostrophe in French text (L'Alliance): write ’",
+        "data/things.yml:3: things[a-thing].name.en: straight apostrophe in English text (Alliance's): "
         "write ’ (or ‘ ’ around a quotation inside a quotation)",
-        "data/things.yml:4: things[0].title: straight apostrophe in French text (d'étape): write ’",
+        "data/things.yml:4: things[a-thing].title: straight apostrophe in French text (d'étape): write ’",
     ]
 
 

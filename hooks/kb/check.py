@@ -29,8 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import datapackage, quotes, render, templates, translations, tree, typography
+from . import causes, datapackage, fileformat, links, quotes, render, templates, translations, tree, typography
 from .directives import Context, DirectiveError, expand
+from .figures import expand_figures, written_out
 from .languages import project
 from .pagefile import read_page
 from .problems import KbError, Problem, emit_annotations, listing
@@ -43,9 +44,10 @@ def page_markdown(markdown: str, ctx: Context, sources, updated: str | None = No
     """A page's Markdown with its directives expanded and its citation appended, and the problems found.
 
     The MkDocs adapter calls it for every page of the build; `make check` for every page of `content/`."""
+    markdown, figured = expand_figures(markdown, ctx)  # the figures cited inside sentences (kb.figures)
     out, problems = expand(markdown, ctx)
     citation, found = render.page_citation(sources, ctx, updated)
-    return out + citation, problems + found
+    return out + citation, figured + problems + found
 
 
 @dataclass
@@ -75,9 +77,11 @@ def _data_as_read(root: Path):
     return Data({name: doc for name, doc in docs.items() if doc is not None})
 
 
-def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
+def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = None) -> list[Problem]:
     """The problems of every page the build renders. With `strict` false (data with problems), a page
-    whose directives fail on the broken data is left to the data's own problems."""
+    whose directives fail on the broken data is left to the data's own problems. `expanded`, if
+    given, receives each page as rendered, for the links' check: (lang, path) -> (display, Markdown,
+    lines before it)."""
     from .pages import generated_pages
 
     content = root / "content"
@@ -93,7 +97,10 @@ def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
         meta, body = translations.split_front_matter(markdown)
         offset = markdown[: len(markdown) - len(body)].count("\n")
         try:
-            found += page_markdown(body, context(lang, display, offset), meta.get("sources"))[1]
+            out, more = page_markdown(body, context(lang, display, offset), meta.get("sources"))
+            found += more
+            if expanded is not None:
+                expanded[(lang, display.split("/", 2)[2])] = (display, out, offset)
         except DirectiveError as exc:
             if getattr(exc, "label", None):  # a label missing from data/labels.yml, as the build says it
                 found.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
@@ -120,26 +127,61 @@ def check_pages(root: Path, data, strict: bool = True) -> list[Problem]:
     return problems
 
 
+# The start of a note on a translation that a French change made outdated (outdated_by_change reads it).
+OUTDATED = "the French changed since this translation"
+RECORD_PAGE = (
+    "then record it: set `translation_of: done` in its front matter (GitHub's web editor is enough), "
+    "or run make translations-done PAGE={target}"
+)
+
+
+def link_problems(root: Path, data, expanded: dict) -> list[Problem]:
+    """Links, anchors and the navigation, as the build checks them (kb.links)."""
+    from .pages import generated_pages
+
+    problems = links.check(expanded)
+    source = LANGS[0]
+    built = {rel for lang, rel in expanded if lang == source}
+    env = templates.environment(root / "templates")
+    ctx = Context(data, source, "", 0, source, LANGS, env, render.registry(data), root)
+    generated = {page.path for page in generated_pages(ctx)}
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    return problems + links.check_nav(config, built, generated)
+
+
 def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]]:
-    """(pages missing or out of date, data fields missing or out of date)."""
+    """(problems, notes) of the translations. Translation lag is never a problem: the English site
+    says so to its readers (a notice, the status page); every missing or outdated translation is a
+    note, shown by `make check` and on the pull request, that does not fail the check."""
     content = root / "content"
-    problems = []
+    notes = []
     statuses = translations.page_statuses(content)
     for s in statuses:
-        if s.state == "missing":
-            original = next(x for x in LANGS if x != s.lang)
-            problems.append(
+        if s.state == "missing" and s.lang == translations.SOURCE:
+            english = next(f"content/{x}/{s.path}" for x in LANGS if (content / x / s.path).exists())
+            notes.append(
                 Problem(
-                    f"content/{original}/{s.path}",
+                    english,
                     None,
                     "",
-                    f"this page has no translation in content/{s.lang}/ yet: translate it into "
-                    f"content/{s.lang}/{s.path}, then run make translations-done PAGE=content/{s.lang}/{s.path}",
+                    f"this page exists only in this language: the French site shows it as it is, marked as "
+                    f"such, until its French original is written in content/{s.lang}/{s.path}",
+                )
+            )
+        elif s.state == "missing":
+            notes.append(
+                Problem(
+                    f"content/{translations.SOURCE}/{s.path}",
+                    None,
+                    "",
+                    f"this page has no translation in content/{s.lang}/ yet (the site shows the French page "
+                    f"there, with a notice): translate it into content/{s.lang}/{s.path}, "
+                    + RECORD_PAGE.format(target=f"content/{s.lang}/{s.path}"),
                 )
             )
         elif s.state == "outdated":
-            problems.append(_outdated_page(content, s))
-    notes = [
+            notes.append(_outdated_page(content, s))
+    notes += [
         Problem(
             f"content/{s.lang}/{s.path}",
             _key_line(content / s.lang / s.path),
@@ -151,42 +193,54 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
         if s.state == "translated"
         and s.lang in translations.TARGETS
         and (content / translations.SOURCE / s.path).exists()
+        and translations.file_info(content / s.lang / s.path)[1] != translations.DONE
         and translations.translated_original(content, s.path, s.lang) is None
     ]
     if data is not None:
+        record = (
+            "then record it: add the line `- {file}` to translations/done.yml (GitHub's web editor is "
+            "enough), or run make translations-done DATA={file}"
+        )
         for s in translations.data_statuses(data, root):
             if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
                 message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{translations.SOURCE}\"`"
             elif s.state == "missing":
-                message = f"no English text yet: add `{s.lang}: \"…\"` beside `fr:`"
+                message = f"no English text yet (the site shows the French one): add `{s.lang}: \"…\"` beside `fr:`"
             elif s.before is None:
                 message = (
                     "this English text was never recorded as up to date with its French text: check it, "
-                    f"then run make translations-done DATA={s.path}"
+                    + record.format(file=s.path)
                 )
             else:
                 message = (
-                    "the French text changed since this English text was written: update it, then run "
-                    f"make translations-done DATA={s.path} (make translations shows the change)"
+                    f"{OUTDATED} was written: update the English text if needed (make translations shows "
+                    "the change), " + record.format(file=s.path)
                 )
             notes.append(Problem(s.path, s.line, s.field, message))
-    return problems, notes
+    return [], notes
 
 
 def _outdated_page(content: Path, s) -> Problem:
     target = f"content/{s.lang}/{s.path}"
-    done = f"then run make translations-done PAGE={target}"
+    done = RECORD_PAGE.format(target=target)
+    if not translations.file_info(content / s.lang / s.path)[1]:
+        message = f"this translation was never recorded as up to date with its French original: check it, {done}"
+        return Problem(target, 1, "", message)
     if s.changes is None:
         meta_line = _key_line(content / s.lang / s.path)
-        message = f"the French original changed since this translation was made: update it, {done}"
+        message = f"{OUTDATED} was made (the whole page: no copy of the French it translates is kept): update it, {done}"
         return Problem(target, meta_line, "", message)
-    names = ", ".join(f"#{c.key or 'top'} ({c.change})" for c in s.changes) or "blank lines only"
+    names = ", ".join(_section_name(c) for c in s.changes) or "blank lines only"
     lines = [c.en_line for c in s.changes if c.en_line]
-    message = (
-        f"the French original changed since this translation was made, in sections {names}: "
-        f"update them, {done} (make translations shows the changes)"
-    )
+    message = f"{OUTDATED} was made, in {names}: update them if needed (make translations shows the changes), {done}"
     return Problem(target, lines[0] if lines else _key_line(content / s.lang / s.path), "", message)
+
+
+def _section_name(change) -> str:
+    """A changed section in plain words: `the section “Risks” (edited)`, `the top of the page (edited)`."""
+    title = change.en_title or change.title
+    where = f"the section “{title}”" if change.key else "the title and introduction"
+    return f"{where} ({change.change})"
 
 
 def _key_line(path: Path) -> int:
@@ -200,6 +254,8 @@ def _key_line(path: Path) -> int:
 # with the build: a check the build runs (a typography check, say) is listed here once, by name.
 MORE_CHECKS: list[tuple[str, Callable]] = [
     ("typography", lambda root, data: typography.check_tree(root)),  # also run by tests/test_typography.py
+    # a byte-order mark, Windows line endings: named once, before what they cause (kb.causes)
+    ("file format", lambda root, data: fileformat.check_tree(root)),
     # every published CSV column described in every language (x-description in data/schemas/)
     ("descriptions", lambda root, data: datapackage.description_problems(root, data)),
     # every quotation found in its source's text, sources/<id>.txt (hooks/kb/quotes.py)
@@ -236,10 +292,15 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
         found.problems += exc.problems
         # the pages are still checked, against the data as it is
         data = getattr(exc, "data", None) or _data_as_read(root)
-    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None))
+    expanded: dict = {}
+    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None, expanded=expanded))
+    if checked is not None:  # with broken data, pages are missing: their links would only repeat it
+        found.problems += timed("links", lambda: link_problems(root, checked, expanded))
     problems, notes = timed("translations", lambda: translation_problems(root, checked))
     found.problems += problems
     found.notes += notes
+    if checked is not None:  # percentages of the data written out in pages (kb.figures)
+        found.notes += timed("figures", lambda: written_out(root, checked, LANGS))
     for name, check in MORE_CHECKS:
         found.problems += timed(name, lambda check=check: check(root, checked))
     return found
@@ -258,17 +319,63 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="validate the data again even if it is unchanged")
     args = parser.parse_args(argv)
     found = run_checks(ROOT, cache=not args.no_cache)
+    entries = causes.group(found.problems, causes.directive_files(ROOT))
+    notes = [causes.Entry(p) for p in _sorted(found.notes)]
+    changed = changed_files(ROOT)
+    outdated = outdated_by_change(ROOT, found.notes, changed)
     out = []
-    if found.notes:
-        out += _listing(found.notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
-    if found.problems:
-        out += _listing(found.problems, "1 problem to fix:", "{} problems to fix:")
+    if notes:
+        out += causes.listing(notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
+    if outdated:
+        what = "this change made {} translation(s) outdated" if changed is not None else "{} translation(s) out of date"
+        out += [what.format(len(outdated)) + " (readers see a notice; not a problem):"]
+        out += [f"  - {line}" for line in outdated]
+    if entries:
+        out += causes.listing(entries, "1 problem to fix:", "{} problems to fix:")
     timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in found.timings.items())
-    out.append(f"checked {timings}: {len(set(found.problems))} problem(s), {len(set(found.notes))} note(s)")
+    out.append(f"checked {timings}: {len(entries)} problem(s), {len(notes)} note(s)")
     print("\n".join(out))
+    causes.write_summary(causes.summary_markdown(entries, notes, outdated))
+    emit_annotations(causes.annotated(entries), "error")  # causes first: GitHub shows the first ten
     emit_annotations(_sorted(found.notes), "warning")
-    emit_annotations(_sorted(found.problems), "error")
-    return 1 if found.problems else 0
+    return 1 if entries else 0
+
+
+def changed_files(root: Path, environ=None) -> set[str] | None:
+    """The files a pull request changes (against its base branch, GITHUB_BASE_REF in GitHub Actions),
+    or None when that is not known (not a pull request, or no history)."""
+    import os
+    import subprocess
+
+    base = (environ if environ is not None else os.environ).get("GITHUB_BASE_REF")
+    if not base:
+        return None
+    try:
+        run = subprocess.run(
+            ["git", "diff", "--name-only", f"origin/{base}...HEAD"], cwd=root, capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return set(run.stdout.split()) if run.returncode == 0 else None
+
+
+def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None) -> list[str]:
+    """The translations (English pages, data texts) that the change made outdated: the notes about
+    a translation whose French original (page or data file) the change touched (`changed`, the
+    files of the pull request). With `changed` None (not a pull request), every outdated one."""
+    out = []
+    for note in _sorted(notes):
+        if not note.message.startswith(OUTDATED):
+            continue
+        if note.file.startswith("content/"):
+            lang, rel = note.file.removeprefix("content/").split("/", 1)
+            original = f"content/{translations.SOURCE}/{rel}"
+        else:
+            original = note.file
+        if changed is None or original in changed:
+            where = note.file if note.line is None else f"{note.file}:{note.line}"
+            out.append(f"{where}{': ' + note.field if note.field else ''} (French: {original})")
+    return out
 
 
 if __name__ == "__main__":

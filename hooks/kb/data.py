@@ -139,7 +139,7 @@ def _make_validator_class(known_ids: dict[str, set[str] | None], pages: frozense
                 if item[key] in first:
                     yield _Error(
                         "x-unique-ids",
-                        f'the id "{item[key]}" is already used by record {first[item[key]]}; ids must be unique',
+                        f'the id "{item[key]}" is already used by record {first[item[key]] + 1} (counted from 1); ids must be unique',
                         path=(i, key),
                     )
                 else:
@@ -237,7 +237,9 @@ def _describe(value) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a set of fields"
-    return f"{value!r}"
+    if hasattr(value, "isoformat"):  # YAML reads 2022-03-01 without quotes as a date
+        return f"the date {value.isoformat()} without quotes"
+    return f"a value of another kind ({type(value).__name__})"  # never Python's own notation
 
 
 def _page_paths(content_dir: Path | None) -> frozenset[str]:

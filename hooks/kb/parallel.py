@@ -34,8 +34,8 @@ import traceback
 from pathlib import Path
 
 import yaml
-from kb import engine, gate, publish, search, tree
-from kb.problems import KbError, emit_annotations, items, listing
+from kb import causes, engine, gate, publish, search, tree
+from kb.problems import KbError, Problem, emit_annotations, items, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 # without fork: pages (every language) from which one process per language is faster than one
@@ -85,22 +85,58 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
 
 
 def report(failed: dict[str, str]) -> str:
-    """One list of every language's problems (those of the data appear once), sorted by file and line."""
-    problems: set[str] = set()
+    """One list of every language's problems (those of the data appear once), causes first, each
+    cause's consequences in every language counted under it (kb.causes)."""
+    problems: dict[str, list[str]] = {}  # a problem's first line -> its consequence lines
     unexplained: dict[str, list[str]] = {}  # what a build printed -> the languages that printed it
     for lang, output in failed.items():
         found = items(re.split(r"problems? to fix:", output, maxsplit=1)[-1]) if "to fix:" in output else []
-        problems.update(found)
+        for problem in found:
+            head, *under = problem.split("\n")
+            problems.setdefault(head, []).extend(under)
         if not found:
             unexplained.setdefault(output, []).append(lang)
 
     def key(problem: str):
         where = problem.split(" ", 1)[0].rstrip(":").split(":")
-        return (where[0], int(where[1]) if len(where) > 1 and where[1].isdigit() else 0, problem)
+        line = int(where[1]) if len(where) > 1 and where[1].isdigit() else 0
+        return causes.order_key(Problem(where[0], line, "", problem))
 
-    lines = sorted(problems, key=key)
+    lines = [head + "".join("\n" + c for c in _merged(under)) for head, under in sorted(problems.items(), key=lambda x: key(x[0]))]
     said = [f"--- the build failed ({', '.join(langs)}) ---\n{output}" for output, langs in unexplained.items()]
     return "\n".join([*said, *(listing(lines) if lines else [])])
+
+
+CONSEQUENCES = re.compile(r"^↳ (\d+) more problems? comes? from this one and will go away once it is fixed \((.*)\)$")
+
+
+def _merged(under: list[str]) -> list[str]:
+    """The consequence lines of one cause as each language printed them, as one line counting them all."""
+    count, places, other = 0, [], []
+    for line in under:
+        match = CONSEQUENCES.match(line)
+        if match:
+            count += int(match[1])
+            places += [p for p in match[2].split(", ") if p != "…" and p not in places]
+        elif line not in other:
+            other.append(line)
+    return [*other, causes.counted(count, places)] if count else other
+
+
+def annotations(outputs) -> list[str]:
+    """The GitHub annotations every language's build printed, once each, causes first."""
+    found: dict[str, None] = {}
+    for output in outputs:
+        for line in output.splitlines():
+            if line.startswith("::error ") or line.startswith("::warning "):
+                found.setdefault(line)
+
+    def key(line: str):
+        file = re.search(r"file=([^,:]*)", line)
+        number = re.search(r",line=(\d+)", line)
+        return causes.order_key(Problem(file[1] if file else "", int(number[1]) if number else 0, "", line))
+
+    return sorted(found, key=key)
 
 
 def page_count(project: Path) -> int:
@@ -175,6 +211,7 @@ def _forked(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, t
                 os.dup2(log.fileno(), 1)
                 os.dup2(log.fileno(), 2)
                 os.environ["KB_ONLY_LANG"] = lang
+                os.environ.pop("GITHUB_STEP_SUMMARY", None)  # the parent writes it once, all languages merged
                 code = _build_here(out, config, strict)
             except BaseException:
                 traceback.print_exc()
@@ -195,6 +232,7 @@ def _forked(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, t
 def _spawned(outputs: dict[str, Path], config: Path, strict: bool) -> dict[str, tuple[int, str]]:
     """Where a process cannot fork (Windows): one `mkdocs build` per language."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("GITHUB_STEP_SUMMARY", None)  # the parent writes it once, all languages merged
     # not -q: it hides the warnings that --strict counts
     cmd = [*engine.command(), "build", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
     procs = {
@@ -248,7 +286,18 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml", strict: bool = True, p
             results = (_forked if FORK else _spawned)(outputs, config, strict)
             failed = {lang: text for lang, (code, text) in results.items() if code != 0}
             if failed:
-                print(report(failed), file=sys.stderr)
+                said = report(failed)
+                print(said, file=sys.stderr)
+                # in GitHub Actions: the annotations each language's build wrote, once, causes first, and
+                # every problem in the job summary
+                print("\n".join(annotations(failed.values())), flush=True)
+                if "to fix:" in said:
+                    listed = items(said.split("to fix:", 1)[1])
+                    causes.write_summary(
+                        f"### {len(listed)} problem(s) to fix (causes first)\n\n"
+                        + "\n".join("- " + x.replace("\n", "\n  - ") for x in listed)
+                        + "\n"
+                    )
                 return 1
             for _code, text in results.values():
                 sys.stderr.write(text)

@@ -8,6 +8,7 @@ without a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -28,11 +29,17 @@ class KbError(Exception):
     """One or more problems that stop the build."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        from .causes import order_key
+
+        self.problems = sorted(set(problems), key=order_key)  # causes first (kb.causes)
         super().__init__(self.report())
 
     def report(self) -> str:
-        return "\n".join(listing(self.problems))
+        """Every problem, each cause once with the problems it made counted under it (kb.causes)."""
+        from .causes import group
+        from .causes import listing as grouped
+
+        return "\n".join(grouped(group(self.problems)))
 
 
 def listing(problems, one: str = "1 problem to fix:", many: str = "{} problems to fix:") -> list[str]:
@@ -59,15 +66,26 @@ def items(text: str) -> list[str]:
     return found
 
 
-def field_path(parts) -> str:
-    """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[2].name.en'."""
-    out = ""
+def field_path(parts, data=None) -> str:
+    """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[3].name.en': a record by its position
+    counted from 1, as an editor counts; or, given the file's `data`, by its id when it has one
+    ('coalitions[bodily-autonomy-and-srhr].name.en')."""
+    out, node = "", data
     for part in parts:
         if isinstance(part, int):
-            out += f"[{part}]"
+            record = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = record.get("id", record.get("name")) if isinstance(record, dict) else None
+            out += f"[{ident}]" if isinstance(ident, str) and _SLUG.fullmatch(ident) else f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
     return out
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 # --- GitHub Actions annotations ------------------------------------------------

@@ -15,7 +15,7 @@ from .data import records_key
 from .directives import Context, DirectiveError, Renderer
 from .problems import Problem
 from .templates import render
-from .translations import counts, data_statuses, page_statuses, page_url
+from .translations import counts, data_statuses, diff_rows, page_statuses, page_url, word_diff
 
 
 def registry(data) -> dict[str, Renderer]:
@@ -117,6 +117,8 @@ def translation_status(ctx: Context, args: list[str]) -> str:
         counts=counts(pages + texts),
         up=up,
         page_url=page_url,
+        diff_rows=diff_rows,
+        word_diff=word_diff,
     )
 
 

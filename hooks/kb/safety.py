@@ -252,17 +252,28 @@ def add_policy(html: str, theme_dirs, base_url: str) -> str:
 # --- A page that is not published as written ----------------------------------
 
 _PROBLEM_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Not published: {{ page }}</title></head>
-<body><h1>This page is not published</h1>
-<p>{{ page }} has problems that could harm readers or that the site cannot read. Fix them; the build
-stops until then.</p>
+<html lang="{{ lang or 'en' }}"><head><meta charset="utf-8"><title>{{ words.title }}: {{ page }}</title></head>
+<body><h1>{{ words.heading }}</h1>
+<p>{{ page }}: {{ words.text }}</p>
 <ul>{% for problem in problems %}<li><code>{{ problem }}</code></li>{% endfor %}</ul>
 </body></html>
 """
+_NOT_PUBLISHED = {  # when the labels cannot be read
+    "title": "Not published",
+    "heading": "This page is not published",
+    "text": "this page has problems that could harm readers or that the site cannot read. Fix them; the build "
+    "stops until then.",
+}
 
 
-def problem_page(page: str, problems: list[str]) -> str:
-    """What the preview shows instead of a page that must not be published."""
+def problem_page(page: str, problems: list[str], lang: str = "", words: dict | None = None) -> str:
+    """What the preview shows instead of a page that must not be published: in the page's language
+    `lang` with `words` (its title, heading and text: labels `not_published_*` of data/labels.yml),
+    else in English. The problems themselves are in English, as the terminal prints them."""
     from jinja2 import Environment
 
-    return Environment(autoescape=True).from_string(_PROBLEM_PAGE).render(page=page, problems=problems)
+    if not words:
+        lang, words = "", _NOT_PUBLISHED
+    return Environment(autoescape=True).from_string(_PROBLEM_PAGE).render(
+        page=page, problems=problems, lang=lang, words=words
+    )

@@ -55,6 +55,13 @@ KEY = "translation_of"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 ROOT = Path(__file__).resolve().parents[2]
 STORE = "translations"  # at the project root: the French texts each translation translates
+# `translation_of: done` in a translation's front matter: the translator says it is up to date (set in
+# GitHub's web editor); the page counts as translated, and `record` (run on main after the merge, by
+# .github/workflows/translations.yml) replaces the word with the French original's hash.
+DONE = "done"
+# translations/done.yml: the data files whose English texts a translator says are up to date (a list of
+# paths, e.g. `- data/glossary.yml`), recorded and emptied by `record` in the same way.
+DONE_LIST = "done.yml"
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,8 @@ def page_state(content: Path, rel: str, lang: str) -> str:
         return "missing"
     if not src.exists():
         return "translated"
-    return "translated" if file_info(target)[1] == file_info(src)[0] else "outdated"
+    recorded = file_info(target)[1]
+    return "translated" if recorded in (file_info(src)[0], DONE) else "outdated"
 
 
 # --- What changed in a page, section by section ---------------------------------
@@ -218,6 +226,71 @@ def line_diff(old: list[str] | tuple[str, ...], new: list[str] | tuple[str, ...]
             else:
                 out += [f"- {line}" for line in old[i1:i2]]
                 out += [f"+ {line}" for line in new[j1:j2]]
+    return out
+
+
+WORD = re.compile(r"\s+|[\w’'-]+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The words of `new` against `old`, as (kind, text) pieces in order: "=" unchanged, "-" removed,
+    "+" added; spaces stay with the unchanged text. What `word_level` prints and the status page shows."""
+    a, b = WORD.findall(old), WORD.findall(new)
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    # changes separated by spaces only read as one: "[-À quoi servent les-]{+Le rôle des+}"
+    merged: list[list] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        spaces = len(merged) > 1 and merged[-1][0] == "equal" and not "".join(a[merged[-1][1] : merged[-1][2]]).strip()
+        if tag != "equal" and spaces:
+            merged.pop()
+            merged[-1][2], merged[-1][4] = i2, j2
+        else:
+            merged.append([tag, i1, i2, j1, j2])
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in merged:
+        if tag == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+        else:
+            if i1 < i2:
+                out.append(("-", "".join(a[i1:i2])))
+            if j1 < j2:
+                out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+def diff_rows(diff: list[str] | tuple[str, ...]) -> list[tuple[str, object]]:
+    """A line diff as rows: ("-", line), ("+", line), (" ", line), and ("~", word_diff pieces) where
+    removed lines are replaced by as many added ones: a one-word change in a long paragraph is one
+    row with the changed words marked inside it."""
+    out: list[tuple[str, object]] = []
+    i = 0
+    while i < len(diff):
+        j = i
+        while j < len(diff) and diff[j].startswith("- "):
+            j += 1
+        k = j
+        while k < len(diff) and diff[k].startswith("+ "):
+            k += 1
+        removed, added = diff[i:j], diff[k - (k - j) : k]
+        if removed and len(removed) == len(added):
+            out += [("~", word_diff(r[2:], a[2:])) for r, a in zip(removed, added, strict=True)]
+        elif removed or added:
+            out += [(line[0], line[2:]) for line in (*removed, *added)]
+        else:
+            out.append((" ", diff[i][2:]))
+            k = i + 1
+        i = k
+    return out
+
+
+def word_level(diff: list[str] | tuple[str, ...]) -> list[str]:
+    """`diff_rows` as text: `~ ` lines with `[-removed-]{+added+}` words, the others as they were."""
+    out = []
+    for kind, row in diff_rows(diff):
+        if kind == "~":
+            out.append("~ " + "".join(t if k == "=" else f"[-{t}-]" if k == "-" else f"{{+{t}+}}" for k, t in row))
+        else:
+            out.append(f"{kind} {row}")
     return out
 
 
@@ -324,16 +397,38 @@ def _walk_text_fields(value, path, found):
 
 def record_key(data, path) -> str:
     """The name of a field in the translation records: records by their id, e.g.
-    ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name' (by index when there is no id)."""
+    ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name', so that inserting, moving
+    or sorting records changes no translation's status (see `record_name` for records without id)."""
     out, node = "", data
     for part in path:
         if isinstance(part, int):
-            ident = node[part].get("id") if isinstance(node[part], dict) else None
-            out += f"[{ident}]" if isinstance(ident, str | int) else f"[{part}]"
+            out += f"[{record_name(node, part)}]"
         else:
             out += f".{part}" if out else str(part)
         node = node[part]
     return out
+
+
+def _scalars(record: dict) -> str:
+    """The record's values that are not texts to translate (a date, a country, a number), joined."""
+    return " ".join(str(v) for v in record.values() if isinstance(v, str | int | float) and not isinstance(v, bool))
+
+
+def record_name(items: list, index: int) -> str:
+    """A record's stable name: its `id`, else its `name` (data/kinds.yml), else its values that are
+    not texts (`2 US` for a month and a country), numbered among the records with the same ones
+    (`2 #2`); a list of plain texts is named by position."""
+    record = items[index]
+    if not isinstance(record, dict) or (SOURCE in record and set(record) <= {SOURCE, *TARGETS}):
+        return str(index)  # a plain text, or a text in the site's languages
+    for key in ("id", "name"):
+        if isinstance(record.get(key), str | int) and not isinstance(record.get(key), bool):
+            return str(record[key])
+    base = _scalars(record)
+    if not base:
+        return str(index)
+    before = sum(1 for x in items[:index] if isinstance(x, dict) and _scalars(x) == base)
+    return f"{base} #{before + 1}" if before else base
 
 
 def data_record_path(root: Path, file: str, lang: str) -> Path:
@@ -385,6 +480,7 @@ def data_statuses(data, root: Path | None = None, translated: bool = False) -> l
 
     root = root or ROOT
     out = []
+    said_done = set(done_list(root))
     for doc in [*data.files.values(), *schema_docs(root)]:
         fields = text_fields(doc)
         records = {lang: read_data_record(root, doc.file, lang) for lang in TARGETS} if fields else {}
@@ -392,17 +488,85 @@ def data_statuses(data, root: Path | None = None, translated: bool = False) -> l
             for lang in TARGETS:
                 where = (doc.file, lang)
                 if not value.get(lang):
-                    out.append(Status("data", *where, "missing", field_path(path), doc.line_of(path)))
+                    out.append(Status("data", *where, "missing", field_path(path, doc.data), doc.line_of(path)))
                     continue
                 before = records[lang].get(record_key(doc.data, path))
                 line = doc.line_of((*path, lang))
-                if before != value[SOURCE]:
+                if before != value[SOURCE] and doc.file not in said_done:
                     out.append(
-                        Status("data", *where, "outdated", field_path(path), line, before=before, now=value[SOURCE])
+                        Status("data", *where, "outdated", field_path(path, doc.data), line, before=before, now=value[SOURCE])
                     )
                 elif translated:
-                    out.append(Status("data", *where, "translated", field_path(path), line))
+                    out.append(Status("data", *where, "translated", field_path(path, doc.data), line))
     return out
+
+
+def done_list(root: Path) -> list[str]:
+    """The data files listed in translations/done.yml (their English texts said to be up to date)."""
+    path = root / STORE / DONE_LIST
+    if not path.is_file():
+        return []
+    try:
+        listed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return []
+    return [str(x).strip() for x in listed if isinstance(x, str)] if isinstance(listed, list) else []
+
+
+DONE_LIST_HEAD = """\
+# The data files whose English texts are up to date with their French texts, as a translator
+# says in a pull request (GitHub's web editor: add a line `- data/<name>.yml`). After the merge,
+# .github/workflows/translations.yml records them (make translations-record) and empties this list.
+# See docs/translators.md.
+"""
+
+
+def pending(root: Path) -> tuple[list[Path], list[Path]]:
+    """(translations whose front matter says `translation_of: done`, data files in translations/done.yml)."""
+    content = root / "content"
+    pages = [
+        path
+        for lang in TARGETS
+        for path in sorted((content / lang).rglob("*.md"))
+        if file_info(path)[1] == DONE and (content / SOURCE / path.relative_to(content / lang)).is_file()
+    ]
+    return pages, [root / f for f in done_list(root)]
+
+
+def record_pending(root: Path) -> list[str]:
+    """Record what translators said is up to date (`translation_of: done`, translations/done.yml):
+    the French original's hash in each page, the French texts of each data file; empty the list.
+    Returns one line per record made. Runs no code of the pages or the data: it reads them as text."""
+    pages, files = pending(root)
+    out = []
+    for path in pages:
+        out.append(f"{_shown(path, root)}: {KEY} {mark_done(path, root / 'content')}")
+    for path in files:
+        wrong = _not_tracked_data(path, root)
+        if wrong:
+            out.append(f"{_shown(path, root)}: left out: {wrong}")
+            continue
+        out.append(f"{_shown(path, root)}: {mark_data_done(path, root)} English texts recorded as up to date")
+    if files:
+        (root / STORE / DONE_LIST).write_text(DONE_LIST_HEAD + "[]\n", encoding="utf-8")
+    return out
+
+
+def _not_tracked_data(path: Path, root: Path) -> str | None:
+    """Why `path` is not a data file whose English texts can be recorded, or None."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = str(path)
+    schema_of = root / "data" / "schemas" / f"{path.stem}.schema.json"
+    data_file = re.fullmatch(r"data/[\w.-]+\.yml", rel) and schema_of.is_file()
+    schema = re.fullmatch(r"data/schemas/[\w.-]+\.schema\.json", rel)
+    if (data_file or schema) and path.is_file():
+        return None
+    return (
+        "not a data file whose translations are tracked: give one of data/*.yml (with its schema in "
+        "data/schemas/) or data/schemas/*.schema.json; a page is given with PAGE=content/en/…"
+    )
 
 
 STATES = ("translated", "outdated", "missing")
@@ -428,9 +592,15 @@ def describe(status: Status) -> list[str]:
                 f"{pad}no record of the French text this English translates: "
                 f"check it, then run make translations-done DATA={status.path}"
             ]
-        return [pad + line for line in line_diff(status.before.split("\n"), status.now.split("\n"))]
+        return [pad + line for line in word_level(line_diff(status.before.split("\n"), status.now.split("\n")))]
     if status.state != "outdated":
         return []
+    target = ROOT / "content" / status.lang / status.path
+    if status.changes is None and target.is_file() and not file_info(target)[1]:
+        return [
+            f"{pad}never recorded as up to date: check it against the French, then set `{KEY}: {DONE}` in its "
+            f"front matter (or run make translations-done PAGE=content/{status.lang}/{status.path})"
+        ]
     if status.changes is None:
         return [
             f"{pad}no copy of the French text this translation was made from, in translations/ or in "
@@ -443,7 +613,7 @@ def describe(status: Status) -> list[str]:
         fr_where = f"{fr}:{c.fr_line}" if c.fr_line else "no longer in French"
         en_where = f"{en}:{c.en_line}" if c.en_line else "not in English yet"
         out.append(f"{pad}{name} ({c.change}): {fr_where} · {en_where}")
-        out += [f"{pad}    {line}" for line in c.diff]
+        out += [f"{pad}    {line}" for line in word_level(c.diff)]
     if not status.changes:
         out.append(f"{pad}only blank lines changed: run make translations-done PAGE={en}")
     return out
@@ -556,7 +726,14 @@ def main(argv=None) -> int:
     report.add_argument("--all", action="store_true", help="also list what is translated")
     done = sub.add_parser("done", help="record that translations (pages or data files) are up to date")
     done.add_argument("files", nargs="+", type=Path)
+    sub.add_parser(
+        "record", help="record what translators said is up to date (translation_of: done, translations/done.yml)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "record":
+        lines = record_pending(root)
+        print("\n".join(lines) if lines else "nothing to record")
+        return 0
     content = root / "content"
     if args.command == "done":
         from .problems import KbError
@@ -566,6 +743,10 @@ def main(argv=None) -> int:
                 print(f"{_shown(f, root)}: no such file", file=sys.stderr)
                 return 2
             if f.suffix in (".yml", ".yaml", ".json"):  # a data file, or a schema's descriptions
+                wrong = _not_tracked_data(f, root)
+                if wrong:
+                    print(f"{_shown(f, root)}: {wrong}", file=sys.stderr)
+                    return 2
                 try:
                     count = mark_data_done(f, root)
                 except KbError as exc:

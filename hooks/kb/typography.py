@@ -306,7 +306,7 @@ def check_data(path: Path, display: str, langs: languages.Languages | None = Non
     out = []
     for field, lang, text in _texts(doc.data, (), langs or languages.project()):
         for message in check_line(text, lang):
-            out.append(Problem(display, doc.line_of(field), field_path(field), message))
+            out.append(Problem(display, doc.line_of(field), field_path(field, doc.data), message))
     return out
 
 
@@ -323,7 +323,44 @@ def check_tree(root: Path, skip: frozenset[str] = frozenset()) -> list[Problem]:
         display = data.relative_to(root).as_posix()
         if display not in skip:
             problems += check_data(data, display, langs)
+    if "mkdocs.yml" not in skip and (root / "mkdocs.yml").is_file():
+        problems += check_config(root / "mkdocs.yml", langs)
     return problems
+
+
+def check_config(path: Path, langs: languages.Languages) -> list[Problem]:
+    """The texts of mkdocs.yml that readers see: the navigation's titles (in the source language)
+    and their translations (`nav_translations`), each language's site name and description."""
+    from .links import nav_entries, read_config
+
+    text = path.read_text(encoding="utf-8")
+    config = read_config(text)
+    lines = text.split("\n")
+    texts: list[tuple[str, str, str]] = []  # (field, language, text)
+    for titles, _path in nav_entries(config.get("nav")):
+        if titles:
+            texts.append(("nav", langs.source, titles[-1]))
+    for plugin in config.get("plugins") or []:
+        i18n = plugin.get("i18n") if isinstance(plugin, dict) else None
+        for lang in (i18n or {}).get("languages") or []:
+            code = lang.get("locale")
+            for title in (lang.get("nav_translations") or {}).values():
+                texts.append(("nav_translations", code, str(title)))
+            for key in ("site_name", "site_description"):
+                if isinstance(lang.get(key), str):
+                    texts.append((key, code, lang[key]))
+
+    nav_start = next((n for n, line in enumerate(lines) if line.startswith("nav:")), 0)
+
+    def line_of(value: str, start: int = 0) -> int | None:
+        return next((n for n, line in enumerate(lines[start:], start + 1) if value in line), None)
+
+    out = []
+    for field, lang, value in dict.fromkeys(texts):
+        for message in check_line(value, lang):
+            where = line_of(value.split("\n")[0][:40], nav_start if field == "nav" else 0)
+            out.append(Problem("mkdocs.yml", where, field, message))
+    return out
 
 
 def _fix_page(path: Path, lang: str) -> None:

@@ -32,7 +32,7 @@ class YamlDoc:
         return self.lines.get(path)
 
     def problem(self, path, message: str) -> Problem:
-        return Problem(self.file, self.line_of(path), field_path(path), message)
+        return Problem(self.file, self.line_of(path), field_path(path, self.data), message)
 
 
 def _index(node, path, lines, problems, file):
