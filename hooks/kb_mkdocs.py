@@ -10,6 +10,7 @@ made when the build starts, never in the module for longer.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import logging
@@ -45,6 +46,7 @@ from kb import (  # noqa: E402
     gate,
     gitdates,
     kinds,
+    languages,
     links,
     locale,
     pagecache,
@@ -60,10 +62,11 @@ from kb import (  # noqa: E402
     tree,
 )
 from kb.check import page_markdown  # noqa: E402
-from kb.data import Data, load_data_cached  # noqa: E402
+from kb.data import Data, load_data_cached, unexpected  # noqa: E402
 from kb.directives import Context, DirectiveError  # noqa: E402
 from kb.pagefile import read_page  # noqa: E402
 from kb.problems import KbError, Problem, emit_annotations  # noqa: E402
+from mkdocs import utils as _mkdocs_utils  # noqa: E402
 from mkdocs.utils import rendering as _rendering  # noqa: E402
 
 
@@ -71,14 +74,43 @@ def _strip_tags(text: str) -> str:
     """Page titles (MkDocs' first heading; Jinja's striptags: <title>, menus, "cite this page"), with the no-break
     spaces of French typography kept: MkDocs collapses whitespace with str.split(), which also
     takes U+00A0 and U+202F for spaces, so « Résultats 2017 : … » could break before its colon."""
-    while (start := text.find("<!--")) != -1 and (end := text.find("-->", start)) != -1:
-        text = text[:start] + text[end + 3 :]
-    while (start := text.find("<")) != -1 and (end := text.find(">", start)) != -1:
-        text = text[:start] + text[end + 1 :]
+    # one pass each (MkDocs' loops copy the text once per tag: a heading of many tags took minutes)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = re.sub(r"<[^>]*>", "", text)
     return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
 
 
 _rendering._strip_tags = _strip_tags  # MkDocs' get_heading_text looks it up there (pinned: requirements.txt)
+
+
+def _unwritable(path, exc: OSError) -> str:
+    """A file of the site that cannot be written, in plain words (a full disk, a read-only folder)."""
+    if exc.errno == errno.ENOSPC:
+        hint = "the disk is full: free some space, then build again"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "the site's folder is read-only: make it writable, or build into another folder (-d)"
+    else:
+        hint = "check the site's folder and the disk, then build again"
+    return f"{path}: cannot be written ({exc.strerror or exc}): {hint}"
+
+
+def _writes_checked(write):
+    """MkDocs' file writing, its errors a plain problem (a PluginError: MkDocs prints it, no traceback)."""
+    if getattr(write, "kb_checked", False):
+        return write
+
+    def checked(*args, **kwargs):
+        try:
+            return write(*args, **kwargs)
+        except OSError as exc:
+            raise PluginError(_unwritable(args[-1] if args else "site", exc)) from None
+
+    checked.kb_checked = True
+    return checked
+
+
+for _name in ("write_file", "copy_file", "clean_directory"):
+    setattr(_mkdocs_utils, _name, _writes_checked(getattr(_mkdocs_utils, _name)))
 
 log = logging.getLogger("mkdocs.hooks.kb")
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,6 +265,8 @@ def on_config(config):
         found = tree.problems(ROOT)
         if found:
             _fail(KbError(found))
+        if wrong := languages.config_problems(Path(config.config_file_path)):
+            _fail(KbError(wrong))
         previous = globals().get("State")
         if previous is not None:
             logging.getLogger("mkdocs").removeHandler(previous.warnings)
@@ -244,6 +278,8 @@ def on_config(config):
         logging.getLogger("mkdocs").addHandler(State.warnings)
         _quiet_translated_warnings()
         State.site = Path(config.site_dir)
+        if State.site.exists() and not State.site.is_dir():
+            raise PluginError(f"{config.site_dir}: is a file, not a folder: remove it, or build into another folder (-d)")
         if not config.repo_url:
             # no repository to link to (REPO_URL unset, e.g. a preview): no "edit this page" link,
             # rather than MkDocs' warning about an edit address without a host
@@ -309,6 +345,11 @@ def on_files(files, config):
         generated = _guard([], pages.generated_pages, _context(config))
     except DirectiveError as exc:
         _fail(KbError([Problem("data/kinds.yml", None, "pages", str(exc))]))
+    # no page written outside the site's folder, nor over a page of content/ (kb/pages.py)
+    bad, refused = pages.refused(State.data, Path(config.site_dir), Path(config.docs_dir), i18n.languages(config))
+    if lang == i18n.source_language(config):  # the same in every language
+        State.problems += refused
+    generated = [page for page in generated if page.path not in bad]
     for page in generated:
         file = i18n.add_generated_page(files, config, page.path, page.markdown)
         State.generated[file.src_uri] = (file, page)
@@ -339,6 +380,11 @@ def on_files(files, config):
     for chart in made:
         for path, svg in charts.files(chart, lang, ROOT / ".cache" / "charts").items():
             files.append(File.generated(config, path, content=svg))
+    for file in list(files):  # every output path lies inside the site's folder, whatever made it
+        why = pages.address_problem(Path(config.site_dir), file.dest_uri)
+        if why is not None:
+            State.problems.append(Problem(_display_of(file), None, "", why))
+            files.remove(file)
     if FREEZE:
         _freeze_files(files)
     if preview.current.urls is not None:
@@ -469,9 +515,14 @@ def _freeze_nav(nav, config):
 
 def _display(page) -> str:
     """The page's file relative to the project (`content/<lang>/…` for a page made from data)."""
-    if page.file.abs_src_path:
-        return Path(page.file.abs_src_path).relative_to(ROOT).as_posix()
-    return f"content/{page.file.src_uri}"
+    return _display_of(page.file)
+
+
+def _display_of(file) -> str:
+    if file.abs_src_path:
+        path = Path(file.abs_src_path)
+        return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+    return f"content/{file.src_uri}"
 
 
 def on_page_read_source(page, config):
@@ -519,6 +570,9 @@ def on_page_markdown(markdown, page, config, files):
             problems.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
         else:
             problems.append(Problem(display, None, "", str(exc)))
+    except Exception as exc:  # noqa: BLE001 (a bug of ours: named with the page, never a traceback)
+        problems.append(unexpected(display, exc))
+        State.unsafe.add(page.file.src_uri)
     State.problems += problems
     page.render = lambda config, files: _render(page, config, files)
     if FREEZE:
@@ -545,13 +599,27 @@ def _render(page, config, files) -> None:
         page.kb_unsafe = [tuple(found) for found in entry["unsafe"]]
         return
     before = len(State.problems)  # MkDocs' warnings (broken links…) become problems: see _Warnings
-    Page.render(page, config, files)
+    try:
+        Page.render(page, config, files)
+    except Exception as exc:  # noqa: BLE001 (named with the page, never a traceback)
+        State.problems.append(_unexpected(page, exc))
+        State.unsafe.add(page.file.src_uri)
+        page.content, page.toc = "", get_toc([])
+        page.kb_unsafe = []
+        return
     page.kb_unsafe = safety.check_html(page.content)
     if len(State.problems) == before:
         links = {to.src_uri: dict(found) for to, found in (page.links_to_anchors or {}).items()}
         toc, anchors = pagecache.toc_tokens(page.toc), sorted(page.present_anchor_ids or ())
         entry = {"content": page.content, "toc": toc, "title": page._title_from_render, "anchors": anchors}
         State.page_cache.put(key, {**entry, "links": links, "unsafe": page.kb_unsafe})
+
+
+def _unexpected(page, exc: BaseException) -> Problem:
+    if isinstance(exc, RecursionError):
+        message = "this page is nested too deeply (lists, quotes or blocks inside each other): nest less deeply"
+        return Problem(_display(page), None, "", message)
+    return unexpected(_display(page), exc)
 
 
 SAFETY_CODE = {"safety": hashlib.sha256(Path(safety.__file__).read_bytes()).hexdigest()}
@@ -837,6 +905,8 @@ def on_post_build(config):
         counts = indexer.write(Path(config.site_dir), aliases) if indexer else search.write(Path(config.site_dir), [])
     except search.SearchError as exc:
         raise PluginError(str(exc)) from None
+    except OSError as exc:
+        raise PluginError(_unwritable(config.site_dir, exc)) from None
     log.info("search indexes: %s", ", ".join(f"{lang} {n} pages" for lang, n in counts.items()))
     _gate(config)
 

@@ -33,7 +33,8 @@ def test_page_without_sources_fails(tmp_path):
     project = copy_project(tmp_path / "project")
     page = project / "content" / "fr" / "about.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("sources: [", "sourcez: ["), encoding="utf-8")
+    sources = next(line for line in text.splitlines(keepends=True) if line.startswith("sources: ["))
+    page.write_text(text.replace(sources, ""), encoding="utf-8")
     result = build(project, tmp_path / "out")
     output = result.stdout + result.stderr
     assert result.returncode != 0

@@ -59,7 +59,7 @@ def test_every_problem_at_once_with_annotations(tmp_path):
     assert "3 problems to fix:" in lines
     expected = [
         f'content/en/about.md:{directive_line}: unknown directive "kb:nonsense"',
-        "content/fr/about.md:1: sources: every page names its source documents",
+        "content/fr/about.md:3: sourcez: unknown field `sourcez` (check its spelling); a page may set only:",
         "data/coalitions.yml:35: coalitions[women-peace-security-humanitarian-action].kind:",
     ]
     listed = [line for line in lines if line.startswith("  - ")]
@@ -68,7 +68,7 @@ def test_every_problem_at_once_with_annotations(tmp_path):
     # causes first (GitHub shows ten annotations a step): the data, then the pages
     assert annotations[0].startswith("::error file=data/coalitions.yml,line=35::coalitions[women-peace-security-humanitarian-action].kind: ")
     assert annotations[1].startswith(f"::error file=content/en/about.md,line={directive_line}::unknown directive")
-    assert annotations[2].startswith("::error file=content/fr/about.md,line=1::sources: every page names")
+    assert annotations[2].startswith("::error file=content/fr/about.md,line=3::sourcez: unknown field")
     assert len(annotations) == 3
     assert "Traceback" not in result.stderr
     assert not check(project).stdout.count("::error"), "annotations outside GitHub Actions"

@@ -89,8 +89,9 @@ def test_missing_english_text_is_not_an_error_but_is_listed(data_dir):
 def test_duplicate_id(data_dir):
     text = GOOD + GOOD.split("\n", 1)[1]
     [problem] = problems_of(data_dir, text)
-    assert problem.startswith("data/coalitions.yml:6: coalitions[gender-based-violence].id:")
-    assert 'the id "gender-based-violence" is already used by record 1 (counted from 1)' in problem
+    # two records share the id, so the second is named by its position, counted from 1
+    assert problem.startswith("data/coalitions.yml:6: coalitions[2].id:")
+    assert 'the id "gender-based-violence" is already used by record 1 (counted from 1, line 2)' in problem
 
 
 def test_duplicate_key(data_dir):

@@ -35,6 +35,25 @@ def test_mark_done_records_the_hash(tmp_path):
     assert page_state(content, "p.md", "en") == "missing"
 
 
+def test_a_hash_of_digits_only_is_written_in_quotes_and_read_back_as_text(tmp_path, monkeypatch):
+    """A hash such as 287770587221 would be read back by YAML as a number, which the front matter's
+    schema refuses (translation_of is text): the record writes it in quotes."""
+    import kb.translations as translations
+    from kb.pagefile import front_matter
+
+    content = tmp_path / "content"
+    (content / "fr").mkdir(parents=True)
+    (content / "en").mkdir()
+    (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre\n", encoding="utf-8")
+    (content / "en" / "p.md").write_text("---\nsources: [a]\n---\n# Title\n", encoding="utf-8")
+    monkeypatch.setattr(translations, "digest", lambda body: "287770587221")
+    mark_done(content / "en" / "p.md", content)
+    text = (content / "en" / "p.md").read_text(encoding="utf-8")
+    assert f'{KEY}: "287770587221"\n' in text
+    fields, _start, problems = front_matter(text, "content/en/p.md")
+    assert problems == [] and fields[KEY] == "287770587221"
+
+
 def test_marking_a_page_that_is_no_translation_says_what_to_give_and_changes_nothing(tmp_path):
     """`make translations-done PAGE=…` (run in hooks/) with the French page, a file outside
     content/ or a missing page: a message that names the file to give; no file is written."""

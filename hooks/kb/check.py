@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import causes, datapackage, fileformat, links, quotes, render, templates, translations, tree, typography
+from .data import unexpected
 from .directives import Context, DirectiveError, expand
 from .figures import expand_figures, written_out
 from .languages import project
-from .pagefile import read_page
+from .pagefile import bounds, read_page
 from .problems import KbError, Problem, emit_annotations, listing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,11 @@ def page_markdown(markdown: str, ctx: Context, sources, updated: str | None = No
     markdown, figured = expand_figures(markdown, ctx)  # the figures cited inside sentences (kb.figures)
     out, problems = expand(markdown, ctx)
     citation, found = render.page_citation(sources, ctx, updated)
+    # what the directives wrote is bounded like what editors write (kb.pagefile), before Markdown reads it
+    if too_much := bounds(out, ctx.page, by_line=True):
+        what = "; ".join(p.message.split(":")[0] for p in too_much)
+        message = f"the data this page shows makes Markdown too long to read ({what}): fix the data it shows"
+        return citation, [*figured, *problems, *found, Problem(ctx.page, None, "", message)]
     return out + citation, figured + problems + found
 
 
@@ -55,6 +61,40 @@ class Found:
     problems: list[Problem] = field(default_factory=list)  # fail the check
     notes: list[Problem] = field(default_factory=list)  # shown, do not fail it
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def site_markdown(root: Path):
+    """Markdown with the extensions of mkdocs.yml, as the build converts pages (the HTML safety check)."""
+    import markdown
+    from mkdocs.utils import yaml_load
+
+    with open(root / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    names, configs = [], {}
+    for item in config.get("markdown_extensions") or []:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        names.append(name)
+        if options:
+            configs[name] = options
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def html_problems(md, markdown_text: str, source: str, display: str, strict: bool) -> list[Problem]:
+    """The HTML safety check of the build (kb_mkdocs.on_page_content) on a page's final Markdown."""
+    from . import safety
+
+    md.reset()
+    try:
+        html = md.convert(markdown_text)
+    except RecursionError:
+        message = "this page is nested too deeply (lists, quotes or blocks inside each other): nest less deeply"
+        return [Problem(display, None, "", message)]
+    problems = []
+    for needle, message in safety.check_html(html):
+        line = safety.locate(source, needle)
+        if line is not None or strict:  # not in the page's text: from data, whose problems are listed
+            problems.append(Problem(display, line, "", message))
+    return problems
 
 
 def built_pages(content: Path, lang: str) -> list[Path]:
@@ -82,12 +122,15 @@ def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = N
     whose directives fail on the broken data is left to the data's own problems. `expanded`, if
     given, receives each page as rendered, for the links' check: (lang, path) -> (display, Markdown,
     lines before it)."""
-    from .pages import generated_pages
+    from .pages import generated_pages, refused
 
     content = root / "content"
     problems: list[Problem] = []
     env = templates.environment(root / "templates")
     registry = render.registry(data)
+    md = site_markdown(root)
+    bad, found = refused(data, root / "site", content, LANGS)  # as the build does (kb_mkdocs.on_files)
+    problems += found
 
     def context(lang: str, display: str = "", offset: int = 0) -> Context:
         return Context(data, lang, display, offset, LANGS[0], LANGS, env, registry, root)
@@ -98,7 +141,9 @@ def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = N
         offset = markdown[: len(markdown) - len(body)].count("\n")
         try:
             out, more = page_markdown(body, context(lang, display, offset), meta.get("sources"))
-            found += more
+            # a front matter with problems is left out of the page (kb.pagefile), as in the build
+            found += [p for p in more if p.field != "sources"] if found else more
+            found += html_problems(md, out, markdown, display, strict)
             if expanded is not None:
                 expanded[(lang, display.split("/", 2)[2])] = (display, out, offset)
         except DirectiveError as exc:
@@ -106,9 +151,9 @@ def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = N
                 found.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
             elif strict:
                 raise
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 (a bug of ours: named with the page, as the build does)
             if strict:
-                raise
+                found.append(unexpected(display, exc))
         problems.extend(found)
 
     for lang in LANGS:
@@ -122,7 +167,7 @@ def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = N
             if strict:
                 raise
             generated = []
-        for page in generated:
+        for page in (page for page in generated if page.path not in bad):
             check(page.markdown, f"content/{lang}/{page.path}", lang, [])
     return problems
 
@@ -318,6 +363,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="check", description="Check data, pages and translations; build nothing.")
     parser.add_argument("--no-cache", action="store_true", help="validate the data again even if it is unchanged")
     args = parser.parse_args(argv)
+    from .languages import config_problems
+
+    if wrong := config_problems(ROOT / "mkdocs.yml"):  # nothing can be checked in an unknown language
+        print("\n".join(_listing(wrong, "1 problem to fix:", "{} problems to fix:")))
+        emit_annotations(wrong, "error")
+        return 1
     found = run_checks(ROOT, cache=not args.no_cache)
     entries = causes.group(found.problems, causes.directive_files(ROOT))
     notes = [causes.Entry(p) for p in _sorted(found.notes)]

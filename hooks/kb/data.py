@@ -28,7 +28,7 @@ import json
 import os
 import pickle
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -53,11 +53,18 @@ class Data:
     """Every data file, validated: ``data["coalitions"]`` is the parsed YAML."""
 
     files: dict[str, YamlDoc]
+    # name -> indexes of the records with a problem: no page, export or chart is made from them
+    invalid: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def __getitem__(self, name: str):
         if name not in self.files:
             raise MissingData(name)
-        return self.files[name].data
+        data = self.files[name].data
+        bad = self.invalid.get(name)
+        if not bad:
+            return data
+        key = records_key(data)  # the records with problems left out, for every use of the data
+        return {**data, key: [record for i, record in enumerate(data[key]) if i not in bad]}
 
     def __contains__(self, name: str) -> bool:
         return name in self.files
@@ -137,11 +144,13 @@ def _make_validator_class(known_ids: dict[str, set[str] | None], pages: frozense
         for i, item in enumerate(instance):
             if isinstance(item, dict) and isinstance(item.get(key), str):
                 if item[key] in first:
-                    yield _Error(
+                    error = _Error(
                         "x-unique-ids",
                         f'the id "{item[key]}" is already used by record {first[item[key]] + 1} (counted from 1); ids must be unique',
                         path=(i, key),
                     )
+                    error._kb_first = (first[item[key]], key)  # for the first one's line
+                    yield error
                 else:
                     first[item[key]] = i
 
@@ -292,10 +301,17 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
     schema_dir = data_dir / "schemas"
     problems: list[Problem] = []
     docs: dict[str, YamlDoc | None] = {}
+    invalid: dict[str, frozenset[int]] = {}
+    lines_of_problems: dict[str, list[tuple]] = {}  # name -> paths of the reading's problems (duplicate keys)
     for path in sorted(data_dir.glob("*.yml")):
         display = path.relative_to(root).as_posix()
-        doc, found = load_yaml(path, display)
+        try:
+            doc, found = load_yaml(path, display)
+        except Exception as exc:  # noqa: BLE001 (a bug of ours: named with its file, never a traceback)
+            doc, found = None, [unexpected(display, exc)]
         problems += found
+        if doc is not None:
+            lines_of_problems[path.stem] = [_path_of(doc, p.line) for p in found]
         docs[path.stem] = doc
         if not (schema_dir / f"{path.stem}.schema.json").exists():
             problems.append(
@@ -311,13 +327,21 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
         schema = schemas.get(f"{name}.schema.json")
         if doc is None or schema is None:
             continue
+        found = []
         for error in validator_class(schema, registry=registry).iter_errors(doc.data):
             # report the deepest, most specific errors of a oneOf/anyOf
             for err in _leaves(error):
                 path, message = _plain(err)
-                problems.append(doc.problem(path, message))
-        problems += _check_texts(doc)
-    data = Data({name: doc for name, doc in docs.items() if doc is not None})
+                first = getattr(err, "_kb_first", None)
+                if first is not None:
+                    message = message.replace(" (counted from 1); ids", f" (counted from 1, line {doc.line_of((*path[:-2], *first))}); ids")
+                found.append((path, message))
+        if "x-unique-ids" not in json.dumps(schema):  # ids are unique by default
+            found += _duplicate_ids(doc)
+        found += [(path, message) for path, message in _check_texts(doc)]
+        problems += [doc.problem(path, message) for path, message in found]
+        invalid[name] = _records_with_problems(doc, [path for path, _ in found] + lines_of_problems.get(name, []))
+    data = Data({name: doc for name, doc in docs.items() if doc is not None}, {k: v for k, v in invalid.items() if v})
     if problems:
         error = KbError(problems)
         error.data = data  # what could be read, so that pages can still be checked in the same run
@@ -325,14 +349,68 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
     return data
 
 
-def _check_texts(doc: YamlDoc) -> list[Problem]:
+def _duplicate_ids(doc: YamlDoc) -> list[tuple[tuple, str]]:
+    """Two records with the same id in a file whose schema does not say `x-unique-ids`: ids are unique
+    by default (a record's id is its page's address and its key in translations)."""
+    if not isinstance(doc.data, dict):
+        return []
+    try:
+        key = records_key(doc.data)
+    except IndexError:
+        return []
+    found, first = [], {}
+    for i, record in enumerate(doc.data[key]):
+        rid = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(rid, str):
+            continue
+        if rid in first:
+            line = doc.line_of((key, first[rid], "id"))
+            found.append(((key, i, "id"), f'the id "{rid}" is already used by record {first[rid] + 1} (counted from 1, line {line}); ids must be unique'))
+        else:
+            first[rid] = i
+    return found
+
+
+def _path_of(doc: YamlDoc, line: int | None) -> tuple:
+    """The deepest field path that starts on `line`."""
+    paths = [path for path, at in doc.lines.items() if at == line]
+    return max(paths, key=len) if paths else ()
+
+
+def _records_with_problems(doc: YamlDoc, paths) -> frozenset[int]:
+    """The indexes of the records (items of the file's list of records) that the problems at `paths` are in."""
+    if not isinstance(doc.data, dict):
+        return frozenset()
+    try:
+        key = records_key(doc.data)
+    except IndexError:
+        return frozenset()
+    return frozenset(path[1] for path in paths if len(path) > 1 and path[0] == key and isinstance(path[1], int))
+
+
+def unexpected(display: str, exc: BaseException) -> Problem:
+    """An error of the knowledge base's own code while reading a file: named with the file, no traceback
+    (KB_DEBUG=1 raises it, with its traceback)."""
+    if os.environ.get("KB_DEBUG"):
+        raise exc
+    what = f"{type(exc).__name__}: {exc}"[:200]
+    return Problem(
+        display,
+        None,
+        "",
+        f"this file could not be processed ({what}); check it for unusual content, and report it to the "
+        "site's maintainers if it looks right (KB_DEBUG=1 shows where the code failed)",
+    )
+
+
+def _check_texts(doc: YamlDoc) -> list[tuple[tuple, str]]:
     """Every string of a data file may reach a page as Markdown: it must be in the safe subset."""
     problems = []
     stack = [((), doc.data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            problems += [doc.problem(path, message) for message in check_data_text(value)]
+            problems += [(path, message) for message in check_data_text(value)]
         elif isinstance(value, dict):
             stack += [((*path, k), v) for k, v in value.items()]
         elif isinstance(value, list):

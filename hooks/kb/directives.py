@@ -12,6 +12,7 @@ naming the page and the line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from .problems import Problem
 
 PROJECT = Path(__file__).resolve().parents[2]
 
-DIRECTIVE = re.compile(r"^[ \t]*<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
+# at most three spaces before it: four make it an indented code block
+DIRECTIVE = re.compile(r"^ {0,3}<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
 # Anything that looks like a directive but is not well-formed (e.g. "<!-- kb: x" or "kb:x>")
 ALMOST = re.compile(r"<!--\s*kb\s*:", re.IGNORECASE)
 
@@ -62,14 +64,109 @@ def names(markdown: str) -> set[str]:
     return {match["name"] for match in DIRECTIVE.finditer(markdown)}
 
 
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")  # `code` on one line (a run of backticks closed by the same run)
+COMMENT_END = re.compile(r"--!?>")
+
+
+def hidden(markdown: str) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
+    """Where a directive is not one: (the spans of fenced code blocks and of HTML comments, the problems
+    of the comments as (position, message)). Comments are read as browsers read them: `<!-->` and
+    `<!--->` are whole comments, `--!>` ends one as `-->` does, and a comment ends at the first of them
+    (an `<!--` inside it is text); such comments, and one never closed, are refused, since the page's
+    checks and a browser could disagree on what they hide. One pass over the text."""
+    spans: list[tuple[int, int]] = []
+    problems: list[tuple[int, str]] = []
+    pos, fence, comment = 0, None, None  # fence: (char, length, start); comment: its start
+    after_blank = True  # an indented line after a blank line (or after such lines) is code
+    for line in markdown.splitlines(keepends=True):
+        end = pos + len(line)
+        blank, indented = not line.strip(), len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip()) >= 4
+        if comment is None and fence is None and indented and not blank and after_blank:
+            spans.append((pos, end))  # an indented code block's line
+            pos = end
+            continue
+        after_blank = blank
+        if comment is None:
+            opened = FENCE.match(line)
+            if fence is not None:
+                if (
+                    opened
+                    and opened[1][0] == fence[0]
+                    and len(opened[1]) >= fence[1]
+                    and not line[opened.end() :].strip()
+                ):
+                    spans.append((fence[2], end))
+                    fence = None
+                pos = end
+                continue
+            if opened:
+                fence = (opened[1][0], len(opened[1]), pos)
+                pos = end
+                continue
+        # outside code: comments, where they are not in `code` on the line
+        text = CODE_SPAN.sub(lambda m: " " * len(m[0]), line) if comment is None else line
+        at = 0
+        while True:
+            if comment is None:
+                start = text.find("<!--", at)
+                if start < 0:
+                    break
+                comment, at = pos + start, start + 4
+                if text.startswith(">", at) or text.startswith("->", at):
+                    problems.append(
+                        (comment, "<!--> and <!---> end where they start in browsers: write a comment as <!-- text -->")
+                    )
+                    spans.append((comment, pos + at + (1 if text.startswith(">", at) else 2)))
+                    comment, at = None, at + 1
+                    continue
+            close = COMMENT_END.search(text, at)
+            nested = text.find("<!--", at)
+            if 0 <= nested < (close.start() if close else len(text)):
+                problems.append(
+                    (
+                        pos + nested,
+                        "a comment inside a comment: browsers end both at the first -->; "
+                        "close the first comment before opening another",
+                    )
+                )
+            if close is None:
+                break
+            if close[0] == "--!>":
+                problems.append((pos + close.start(), "--!> ends a comment in browsers: end it with -->"))
+            spans.append((comment, pos + close.end()))
+            comment, at = None, close.end()
+        pos = end
+    if comment is not None:
+        problems.append(
+            (comment, "this comment is never closed, so browsers hide the rest of the page: end it with -->")
+        )
+        spans.append((comment, pos))
+    if fence is not None:
+        spans.append((fence[2], pos))  # a block never closed runs to the end of the page
+    return spans, problems
+
+
 def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
-    """Replace every directive of `markdown`; return the new text and the problems found."""
+    """Replace every directive of `markdown`; return the new text and the problems found. A directive
+    is one where it is written as one: never in a code block, in `code` or inside another comment."""
     problems: list[Problem] = []
 
     def line_of(pos: int) -> int:
         return markdown.count("\n", 0, pos) + 1 + ctx.line_offset
 
+    spans, found = hidden(markdown)
+    problems += [Problem(ctx.page, line_of(at), "", message) for at, message in found]
+    starts = sorted(spans)
+
+    def inside(pos: int) -> bool:
+        """Whether `pos` is in a code block or in a comment that starts before it (the spans do not overlap)."""
+        i = bisect.bisect_right(starts, (pos, float("inf"))) - 1
+        return i >= 0 and starts[i][0] < pos < starts[i][1]
+
     def replace(match: re.Match) -> str:
+        if inside(match.start() + match[0].index("<!--")):
+            return match[0]  # code or another comment: left as it is written
         name, args = match["name"], match["args"].split()
         renderer = ctx.directives.get(name)
         if renderer is None:
@@ -100,14 +197,21 @@ def expand(markdown: str, ctx: Context) -> tuple[str, list[Problem]]:
     matched = {m.start() for m in DIRECTIVE.finditer(markdown)}
     for m in ALMOST.finditer(markdown):
         line_start = markdown.rfind("\n", 0, m.start()) + 1
-        if not any(line_start <= s <= m.start() for s in matched):
-            problems.append(
-                Problem(
-                    ctx.page,
-                    line_of(m.start()),
-                    "",
-                    "this looks like a directive but is not written as one: write it alone on its line, "
-                    "as <!-- kb:name -->",
-                )
+        if line_start in matched or inside(m.start()) or _in_code_span(markdown, line_start, m.start()):
+            continue
+        problems.append(
+            Problem(
+                ctx.page,
+                line_of(m.start()),
+                "",
+                "this looks like a directive but is not written as one: write it alone on its line, "
+                "as <!-- kb:name -->",
             )
+        )
     return out, problems
+
+
+def _in_code_span(markdown: str, line_start: int, pos: int) -> bool:
+    line_end = markdown.find("\n", pos)
+    line = markdown[line_start : line_end if line_end >= 0 else len(markdown)]
+    return any(m.start() <= pos - line_start < m.end() for m in CODE_SPAN.finditer(line))

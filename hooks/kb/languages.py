@@ -61,3 +61,28 @@ def read(config_file: Path) -> Languages:
 def project() -> Languages:
     """The languages of the project these modules belong to."""
     return read(PROJECT / "mkdocs.yml")
+
+
+def config_problems(config_file: Path | None = None) -> list:
+    """The languages of mkdocs.yml that Babel does not know (it formats their numbers and dates): each a
+    problem naming the line, before anything formats a date and stops with a traceback."""
+    from babel import Locale, UnknownLocaleError
+
+    from .problems import Problem
+
+    config_file = config_file or PROJECT / "mkdocs.yml"
+    langs = read(config_file)
+    text = config_file.read_text(encoding="utf-8").split("\n")
+    found = []
+    for lang in langs.all:
+        try:
+            Locale.parse(langs.babel(lang))
+        except (ValueError, TypeError, UnknownLocaleError):
+            code = langs.babel(lang)
+            line = next((n for n, row in enumerate(text, 1) if row.strip().endswith(f": {code}")), None)
+            message = (
+                f'"{code}" is not a language code Babel knows: write a code such as fr, en or es, or give its '
+                "locale in extra.kb.locales (e.g. en: en_GB)"
+            )
+            found.append(Problem(config_file.name, line, "languages", message))
+    return found

@@ -69,13 +69,14 @@ def items(text: str) -> list[str]:
 def field_path(parts, data=None) -> str:
     """Turn ('coalitions', 2, 'name', 'en') into 'coalitions[3].name.en': a record by its position
     counted from 1, as an editor counts; or, given the file's `data`, by its id when it has one
-    ('coalitions[bodily-autonomy-and-srhr].name.en')."""
+    ('coalitions[bodily-autonomy-and-srhr].name.en'), unless another record has the same id."""
     out, node = "", data
     for part in parts:
         if isinstance(part, int):
             record = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = record.get("id", record.get("name")) if isinstance(record, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) and _SLUG.fullmatch(ident) else f"[{part + 1}]"
+            ident = _ident(record)
+            unique = ident is not None and sum(_ident(other) == ident for other in node) == 1
+            out += f"[{ident}]" if unique and _SLUG.fullmatch(ident) else f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)
         try:
@@ -86,6 +87,12 @@ def field_path(parts, data=None) -> str:
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _ident(record) -> str | None:
+    """A record's id (or name), if it has one as text."""
+    ident = record.get("id", record.get("name")) if isinstance(record, dict) else None
+    return ident if isinstance(ident, str) else None
 
 
 # --- GitHub Actions annotations ------------------------------------------------

@@ -128,10 +128,19 @@ def _markdown():
     return markdown.Markdown(extensions=["attr_list", "pymdownx.caret"])
 
 
+# Markdown looks ahead from every `[` for its `]`: far more than any data text has (one).
+MAX_BRACKETS = 50
+MAX_TEXT = 20_000  # characters, like a page's paragraph (kb.pagefile)
+
+
 def check_data_text(text: str) -> list[str]:
     """What is wrong with `text` as data text (empty when it is in the safe inline Markdown subset)."""
+    if len(text) > MAX_TEXT:
+        return [f"this text has {len(text):,} characters; at most {MAX_TEXT:,}: shorten it"]
     if not any(c in text for c in "<[{&"):
         return []  # without these, Markdown can make no link, attribute or tag
+    if text.count("[") > MAX_BRACKETS:
+        return [f"this text has {text.count('[')} [ ; at most {MAX_BRACKETS}: a link is written [text](https://…)"]
     problems: list[str] = []
     raw = RAW_HTML.search(text)
     if raw:

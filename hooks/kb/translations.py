@@ -94,14 +94,13 @@ class Status:
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    try:
-        meta = yaml.load(match.group(1), Loader=Loader)
-    except yaml.YAMLError:  # reported with its line by kb.pagefile
-        meta = None
-    return (meta if isinstance(meta, dict) else {}), text[match.end() :]
+    # read as the build reads it (kb.pagefile: `...` closes it too; anchors and aliases refused),
+    # its problems reported with their lines by kb.pagefile
+    from .pagefile import front_matter, normalise
+
+    text = normalise(text)  # a byte-order mark and CRLF line ends, as the build reads them
+    meta, end, _ = front_matter(text, "", check=False)
+    return meta or {}, text[end:]
 
 
 def body_of(text: str) -> str:
@@ -633,14 +632,16 @@ def mark_done(path: Path, content: Path) -> str:
     rel = path.relative_to((content / lang).resolve()).as_posix()
     body = body_of((content / SOURCE / rel).read_text(encoding="utf-8"))
     hashed = digest(body)
+    # a hash of digits only (287770587221) would be read back as a number: write it in quotes then
+    written = hashed if yaml.safe_load(hashed) == hashed else f'"{hashed}"'
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     if match:
         lines = [line for line in match.group(1).splitlines() if not line.startswith(f"{KEY}:")]
-        lines.append(f"{KEY}: {hashed}")
+        lines.append(f"{KEY}: {written}")
         text = "---\n" + "\n".join(lines) + "\n---\n" + text[match.end() :]
     else:
-        text = f"---\n{KEY}: {hashed}\n---\n\n" + text
+        text = f"---\n{KEY}: {written}\n---\n\n" + text
     path.write_text(text, encoding="utf-8")
     copy = original_path(content, rel, lang)
     copy.parent.mkdir(parents=True, exist_ok=True)

@@ -45,11 +45,11 @@ HOLE = "\x00"  # stands for a masked character: never part of the text checked
 # Inline syntax that is not text, masked before checking (order does not matter: spans are merged).
 _MASKS = [
     r"`[^`]*`",  # inline code
-    r"<!--.*?-->",  # directive and other comments
-    r"<(?!/?sup>)[a-zA-Z/][^>]*>",  # HTML tags with their attributes, autolinks <https://…> (not <sup>: see ordinals)
+    r"<!---?>|<!--(?:(?!<!--).)*?-->",  # directive and other comments (an <!-- inside one is refused: kb.directives)
+    r"<(?!/?sup>)[a-zA-Z/][^<>]*>",  # HTML tags with their attributes, autolinks <https://…> (not <sup>: see ordinals)
     r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)",  # link and image targets: ](target "title")
     r"!\[",  # image start
-    r"\{\s*[:#.][^}]*\}",  # attribute lists and heading ids
+    r"\{\s*[:#.][^{}]*\}",  # attribute lists and heading ids
     r"https?://[^\s)>\]]+|mailto:[^\s)>\]]+",  # bare URLs
     r"\[\^[^\]]+\]:?",  # footnote references and definitions
     r"^\s*\*\[[^\]]+\]:",  # abbreviation definitions
@@ -62,7 +62,7 @@ _MASKS = [
 _MASK_RE = re.compile("|".join(f"(?:{m})" for m in _MASKS), re.MULTILINE)
 # admonitions, collapsible blocks and content tabs: `!!! note "Title"`, `??? tip "Title"`, `=== "Title"`
 _ADMONITION = re.compile(r'^(\s*(?:(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*|===!?\+?))(?:\s+(")([^"]*)("))?')
-_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+_TABLE_RULE = re.compile(r"^[\s:|-]+$")  # one class, not three that overlap: no backtracking on long lines
 
 
 @cache
@@ -106,12 +106,13 @@ def mask(line: str, lang: str) -> str:
 
 
 def _word_at(line: str, i: int) -> str:
-    """The word around position i, for messages."""
+    """The word around position i, for messages (at most 40 characters each side: a line without
+    spaces would make every message read the whole line)."""
     start = i
-    while start > 0 and not line[start - 1].isspace():
+    while start > max(0, i - 40) and not line[start - 1].isspace():
         start -= 1
     end = i + 1
-    while end < len(line) and not line[end].isspace():
+    while end < min(len(line), i + 41) and not line[end].isspace():
         end += 1
     return line[start:end].strip("*_()[],.")
 
@@ -176,7 +177,12 @@ RULES = {"fr": _french, "en": _english}
 def check_line(line: str, lang: str) -> list[str]:
     """What to fix in one line of text in `lang`, in plain words (nothing for a language without rules)."""
     rules = RULES.get(lang)
+    if len(line) > MAX_LINE:
+        return []  # refused, with its line, by the page's or the data's own checks (kb.pagefile, kb.safety)
     return rules(mask(line, lang), line) if rules else []
+
+
+MAX_LINE = 20_000  # characters: a page's paragraph, a data text (longer ones are refused where they are read)
 
 
 # --- Fixes -------------------------------------------------------------------
@@ -239,11 +245,11 @@ def fix_line(line: str, lang: str) -> str:
 
 def page_lines(text: str):
     """(line number, text to check) for a Markdown page: front matter `description:` only, no code blocks."""
-    lines = text.split("\n")
+    lines = text.removeprefix("\ufeff").split("\n")  # a byte-order mark, as the build reads it (kb.pagefile)
     i = 0
     if lines and lines[0].strip() == "---":
         for j in range(1, len(lines)):
-            if lines[j].strip() == "---":
+            if lines[j].strip() in ("---", "..."):  # MkDocs' front matter ends with either
                 for k in range(1, j):
                     m = re.match(r'description:\s*(?:"(.*)"|(.*))$', lines[k])
                     if m:
