@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .languages import project
 from .problems import Problem, field_path
 
 MIN_WORDS = 3  # French « » quotations this long or longer are checked
@@ -253,12 +254,18 @@ def _blocks(markdown: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
+def _source_lang() -> str:
+    """The site's source language (mkdocs.yml), the language of the source documents' texts: its quotations
+    are looked for in them; a quotation in another language is a translation."""
+    return project().source
+
+
 def quotations(markdown: str, lang: str) -> list[Quotation]:
-    """The quotations of a text in `lang` ("fr": « »; any other: “ ” and " ")."""
+    """The quotations of a text in `lang` (the sources' language, French: « »; any other: “ ” and " ")."""
     text = _blanked(markdown)
     blocks = _blocks(markdown)
     found = []
-    pattern = _FRENCH if lang == "fr" else _ENGLISH
+    pattern = _FRENCH if lang == _source_lang() else _ENGLISH
     for m in pattern.finditer(text):
         start = m.start()
         group = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i) is not None)
@@ -298,7 +305,7 @@ def _offset(markdown: str, line: int) -> int:
 
 def checked(q: Quotation, lang: str) -> bool:
     """Whether the rule asks for this quotation to be found in its source."""
-    if lang == "fr":
+    if lang == _source_lang():
         return q.block or words(q.text) >= MIN_WORDS
     sentence = q.text.rstrip()[-1:] in ".?!…,;:"
     return (q.block or (words(q.text) >= MIN_WORDS_EN and sentence)) and not q.marked
@@ -350,7 +357,7 @@ def _message(q: Quotation, lang: str, part: str, sources: list[Source]) -> str:
     if len(passage) > 240:
         passage = passage[:237] + "…"
     names = ", ".join(s.id for s in sources)
-    if lang == "fr":
+    if lang == _source_lang():
         fix = "quote the source exactly (an insertion of yours in [square brackets], a cut as […]), or remove the « » and reword"
     else:
         fix = (
@@ -403,10 +410,10 @@ def _record_sources(record) -> list[str] | None:
 
 
 def _walk(value, path: tuple, out: list):
-    """(path, language, text) of every text of a data record; a bare string counts as French."""
+    """(path, language, text) of every text of a data record; a bare string counts as the source language's."""
     if isinstance(value, dict):
         for key, sub in value.items():
-            if isinstance(sub, str) and key in ("fr", "en"):
+            if isinstance(sub, str) and key in project().all:
                 out.append((path + (key,), key, sub))
             else:
                 _walk(sub, path + (key,), out)
@@ -414,7 +421,7 @@ def _walk(value, path: tuple, out: list):
         for i, sub in enumerate(value):
             _walk(sub, path + (i,), out)
     elif isinstance(value, str):
-        out.append((path, "fr", value))
+        out.append((path, _source_lang(), value))
 
 
 SKIPPED_DATA = {"labels", "kinds"}  # the site's own words and wiring: no source

@@ -193,7 +193,10 @@
       ".md-content article h2[id], .md-content article h3[id], .md-content article h4[id]");
     var found = null;
     for (var i = 0; i < headings.length; i++) {
-      if (headings[i].getBoundingClientRect().top > line) break;
+      /* a heading scrolled to (an #anchor, the table of contents) stops at its
+         scroll margin, which may lie below the header's bottom */
+      var margin = parseFloat(window.getComputedStyle(headings[i]).scrollMarginTop) || 0;
+      if (headings[i].getBoundingClientRect().top > Math.max(line, margin + 2)) break;
       found = headings[i];
     }
     return found;
