@@ -53,38 +53,51 @@ def _leftovers(project: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("how", [(), ("--processes", "1")], ids=["one process per language", "one process"])
-def test_a_page_the_gate_refuses_leaves_the_previous_site_whole(built, how):
-    """The comment trick: one comment for Python's HTMLParser, a redirect for browsers. The gate reads
-    the page as browsers do: refused, at the page's line (and an SVG image that runs code, at its own);
-    the previous site stays, the payloads never reach it, and nothing is left beside it."""
+def test_a_file_the_gate_refuses_leaves_the_previous_site_whole(built, how):
+    """An SVG image that runs code when opened: no input check reads an image's content, the gate
+    does (at the image's own line); the previous site stays, the payload never reaches it, and nothing
+    is left beside it."""
     project, before = built
-    page = project / "content" / "fr" / "about.md"
-    text = page.read_text(encoding="utf-8")
-    payload = '<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">-->'
-    page.write_text(text + "\n" + payload + "\n", encoding="utf-8")
     svg = project / "content" / "assets" / "images" / "evil.svg"  # an image type: the gate reads it
     svg.parent.mkdir(parents=True, exist_ok=True)
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)"/>\n', encoding="utf-8")
     try:
         result = _make_build(project, *how)
     finally:
-        page.write_text(text, encoding="utf-8")
         svg.unlink()
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
-    line = text.count("\n") + 2
-    assert (
-        f"  - content/fr/about.md:{line}: published as about/index.html: "
-        '<meta http-equiv="refresh"> is not allowed' in out
-    ), out
     assert (
         "  - content/assets/images/evil.svg:2: published as assets/images/evil.svg: "
         "the attribute onload=… would run code when the image is opened" in out
     ), out
     assert "Traceback" not in out
     assert _digest(project / "site") == before
-    assert not any(b"evil.example" in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
     assert not (project / "site" / "assets" / "images" / "evil.svg").exists()
+    assert _leftovers(project) == []
+
+
+@pytest.mark.parametrize("how", [(), ("--processes", "1")], ids=["one process per language", "one process"])
+def test_a_page_refused_at_its_input_leaves_the_previous_site_whole(built, how):
+    """The comment trick (one comment for Python's HTMLParser, a redirect for browsers) is refused at
+    the page's line before anything is built (the gate would refuse it too: tests/test_gate.py); the
+    previous site stays, the payload never reaches it, and nothing is left beside it."""
+    project, before = built
+    page = project / "content" / "fr" / "about.md"
+    text = page.read_text(encoding="utf-8")
+    payload = '<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">-->'
+    page.write_text(text + "\n" + payload + "\n", encoding="utf-8")
+    try:
+        result = _make_build(project, *how)
+    finally:
+        page.write_text(text, encoding="utf-8")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    line = text.count("\n") + 2
+    assert f"  - content/fr/about.md:{line}: <!--> and <!---> end where they start in browsers" in out, out
+    assert "Traceback" not in out
+    assert _digest(project / "site") == before
+    assert not any(b"evil.example" in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
     assert _leftovers(project) == []
 
 
