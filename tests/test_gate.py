@@ -103,6 +103,18 @@ HOSTILE_HTML = [
     ("style attribute", '<table><tr><td style="background:url(https://evil.example/)">x</td></tr></table>',
      "only a column's alignment"),
     ("srcdoc on unknown", '<div srcdoc="x" autofocus onfocus="alert(1)">x</div>', "onfocus=… on <div>"),
+    # loads from another host: the policy blocks them in browsers, the gate refuses them itself
+    ("tracking pixel", '<img src="https://tracker.example/p.gif" alt="">', "loaded from another host"),
+    ("tracking pixel in srcset", '<img src="x.png" alt="" srcset="x.png 1x, https://tracker.example/p.gif 2x">',
+     "loaded from another host"),
+    ("picture source of another host", '<picture><source srcset="https://tracker.example/p.gif"><img src="x.png" '
+     'alt=""></picture>', "loaded from another host"),
+    ("icon of another host", '<link rel="icon" href="https://tracker.example/f.ico">', "loaded from another host"),
+    ("inline SVG painted from another file", '<svg><rect fill="url(https://evil.example/x.svg#p)" width="1" '
+     'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
+    # the theme reads its settings from the first #__config of the page: an earlier one would replace them
+    ("theme's configuration clobbered", '<p id="__config">{"base":"https://evil.example/","features":[]}</p>',
+     'the id "__config" is used twice'),
 ]
 
 
@@ -176,6 +188,20 @@ HOSTILE_FILES = [
      "@import is not allowed"),
     ("CSS loading from another host", "assets/stylesheets/x.css",
      b"body{background:url('https://evil.example/track.png')}", "loads from another site"),
+    ("CSS url() written with escapes", "assets/stylesheets/x.css",
+     b"body{background:\\75 rl(https://evil.example/track.png)}", "loads from another site"),
+    ("CSS url() with an escaped scheme", "assets/stylesheets/x.css",
+     b"body{background:url(\\68ttps://evil.example/track.png)}", "loads from another site"),
+    ("CSS @import written with escapes", "assets/stylesheets/x.css", b'@\\69mport "https://evil.example/x.css";',
+     "@import is not allowed"),
+    ("CSS image-set of another host", "assets/stylesheets/x.css",
+     b'body{background:image-set("https://evil.example/track.png" 1x)}', "loads from another site"),
+    ("SVG style with image-set", "assets/images/x.svg",
+     b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:-webkit-image-set("//evil.example/t.png" 1x)}'
+     b'</style><rect width="1" height="1"/></svg>', "loads from another site"),
+    ("SVG painted from another file", "assets/images/x.svg",
+     b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://evil.example/p.svg#p)" width="1" '
+     b'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
     ("source map of no theme file", "assets/javascripts/x.js.map", b"{}", "a source map is published only"),
     ("sitemap elsewhere", "en/x.xml", b"<x/>", "files of this type (.xml) are not published"),
     ("search words that are not gzip", "pagefind/kb-words.fr_0123456789.bin", b"<script>alert(1)</script>",

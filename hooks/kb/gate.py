@@ -80,6 +80,7 @@ URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "cite", "formacti
 INPUT_TYPES = frozenset({"checkbox", "radio", "text", "search"})
 BUTTON_TYPES = frozenset({"button", "reset", "submit"})
 LINK_RELS = frozenset({"stylesheet", "alternate", "icon", "canonical", "next", "prev", "license"})
+LOADED_RELS = frozenset({"stylesheet", "icon"})  # what a browser loads by itself, of LINK_RELS
 META_NAMES = frozenset({"viewport", "description", "generator", "referrer", "twitter:card", "theme-color"})
 ALIGN = re.compile(r"^text-align:\s*(left|right|center);?$")
 # the citation's downloads (hooks/kb/cite.py): data: URLs of these types, on <a download>
@@ -122,6 +123,8 @@ SVG_ATTRIBUTES = frozenset(
     "aria-describedby aria-roledescription display visibility style pointer-events shape-rendering "
     "text-rendering letter-spacing dx dy lang".split()
 )
+INLINE_SVG = frozenset({"svg", "path", "g", "circle", "rect"})  # of ELEMENTS
+SVG_REFERENCE = "an SVG drawing may only refer to its own parts (url(#…)), not to another file"
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 CSS_FORBIDDEN = re.compile(r"@import|expression\s*\(|-moz-binding|behavior\s*:|javascript:", re.IGNORECASE)
 
@@ -357,6 +360,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
         found.append((None, "the page does not begin with the site's fixed Content-Security-Policy "
                           "(right after <meta charset>): it was not made by the build"))  # fmt: skip
     configs = 0
+    ids: set[str] = set()
     for node in document.root.traverse(include_text=False):
         tag = node.tag
         if tag.startswith(("-", "_", "#")) or tag == "!doctype":
@@ -367,6 +371,14 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
             found.append((_where(node), f"a <{tag}> element is not allowed in a page: it is not one the theme, "
                                         "the site's templates or safe Markdown write"))  # fmt: skip
             continue
+        if "id" in attrs:
+            if attrs["id"] in ids:
+                ident = attrs["id"]
+                found.append(([f'id="{ident}"', f"#{ident}", *_where(node)],
+                              f'the id "{ident}" is used twice in the page: the second element could take the '
+                              "place of the first for the theme's scripts (its settings are read from "
+                              '#__config); give it another id'))  # fmt: skip
+            ids.add(attrs["id"])
         for name, value in attrs.items():
             if name in GLOBAL_ATTRIBUTES or (name in allowed and name not in URL_ATTRIBUTES):
                 continue  # the common case, quickly
@@ -377,7 +389,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
                 found.append((ctx(), f"the attribute {name}= is not allowed on <{tag}>"))
             elif name in URL_ATTRIBUTES:
                 for url in _urls(name, value):
-                    why = _url_problem(tag, attrs, url)
+                    why = _url_problem(tag, attrs, url) or _load_problem(tag, name, attrs, url, site)
                     if why:
                         found.append(([url[:40], *ctx()], why))
         why = _element_problem(tag, attrs, node, here, site, scripts, hashes)
@@ -416,6 +428,22 @@ def _url_problem(tag: str, attrs: dict[str, str], url: str) -> str | None:
     return safety.unsafe_url(url)
 
 
+def _load_problem(tag: str, name: str, attrs: dict[str, str], url: str, site: Site) -> str | None:
+    """Why a URL that the browser loads by itself (an image, an icon) is not allowed: another host's. The
+    policy blocks it too (img-src 'self'); a link a reader follows may go anywhere."""
+    loads = (tag in ("img", "source") and name in ("src", "srcset")) or (
+        tag == "link" and name == "href" and set(attrs.get("rel", "").lower().split()) & LOADED_RELS
+    )
+    if not loads:
+        return None
+    target = urlsplit(safety._IGNORED.sub("", url))
+    own = urlsplit(site.site_url or "")
+    if (target.scheme or target.netloc) and (target.scheme, target.netloc) != (own.scheme, own.netloc):
+        return (f'"{url[:60]}" would be loaded from another host by every reader\'s browser (a tracking pixel): '
+                "images and icons must be files of the site")  # fmt: skip
+    return None
+
+
 def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | None:
     """What is wrong with an allowed element's use, if anything."""
     if tag == "meta":
@@ -447,6 +475,8 @@ def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | Non
         return f'<button type="{attrs.get("type")}"> is not allowed'
     elif tag == "form" and urlsplit(attrs.get("action", "")).scheme:
         return "a form may only send to the site itself"
+    elif tag in INLINE_SVG and any(_outside_references(v) for v in attrs.values()):
+        return SVG_REFERENCE
     elif tag in ("td", "th") and "style" in attrs and not ALIGN.match(attrs["style"].strip()):
         return f'style="{attrs["style"][:40]}" on <{tag}>: only a column\'s alignment (text-align) is allowed'
     return None
@@ -509,24 +539,54 @@ def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
                     found.append(([value[:40]], "an SVG image may only link to its own parts (#…)"))
             elif local not in SVG_ATTRIBUTES and not (name.startswith("{") and "XML/1998" in name):
                 found.append(([f"{local}="], f"the attribute {local}= is not allowed in an SVG image"))
+            elif local != "style" and _outside_references(value):
+                found.append(([value[:40], f"{local}="], SVG_REFERENCE))
         if tag == "style" or "style" in element.attrib:
             css = (element.text or "") if tag == "style" else element.attrib["style"]
             found += [([why[0]], why[1]) for why in _css_text_problems(css)]
     return _problems(site, rel, found)
 
 
+CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\r\n|[\n\r\f])|(.))", re.DOTALL)
+# image-set() takes bare strings as addresses, as url() does
+CSS_IMAGE_SET = re.compile(r"image-set\(((?:[^()]|\([^()]*\))*)\)", re.IGNORECASE)
+CSS_STRING = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
+
+
+def _css_unescaped(css: str) -> str:
+    """`css` as a browser's tokenizer reads it: without comments, escapes (`\\75 rl(` is `url(`) decoded."""
+
+    def char(match: re.Match) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return "" if match[2] else match[3]
+
+    return CSS_ESCAPE.sub(char, CSS_COMMENT.sub(" ", css))
+
+
 def _css_text_problems(css: str) -> list[tuple[str, str]]:
     found = []
-    forbidden = CSS_FORBIDDEN.search(css)
+    read = _css_unescaped(css)
+    forbidden = CSS_FORBIDDEN.search(read)
     if forbidden:
         found.append((forbidden[0], f"{forbidden[0]} is not allowed in a stylesheet"))
-    for match in CSS_URL.finditer(css):
-        url = match[2].strip()
+    urls = [match[2].strip() for match in CSS_URL.finditer(read)]
+    urls += [s[2].strip() for m in CSS_IMAGE_SET.finditer(read) for s in CSS_STRING.finditer(m[1])]
+    for url in urls:
         if url.lower().startswith("data:") or url.startswith("#"):
             continue
-        if urlsplit(url).scheme or url.startswith("//"):
+        if urlsplit(url).scheme or safety.unsafe_url(url):
             found.append((url[:40], f"url({url[:40]}) loads from another site: only the site's files"))
     return found
+
+
+def _outside_references(value: str) -> bool:
+    """Whether an SVG attribute's value (fill, mask, clip-path…) refers to another file: url(…) not #…."""
+    if "url" not in value.lower() and "\\" not in value:
+        return False
+    return any(not m[2].strip().startswith("#") for m in CSS_URL.finditer(_css_unescaped(value)))
 
 
 def _css_problems(site: Site, rel: str, path: Path) -> list[Problem]:
