@@ -587,6 +587,10 @@ def on_post_page(output, page, config):
     # inline scripts allowed by hash: those of the theme's templates, never any the page holds
     base_url = safety.base_url_of(page.file.dest_uri, config.site_url)
     output = safety.add_policy(output, config.theme.dirs, base_url)
+    if COMMAND == "serve":  # the preview serves each page as it writes it: through the gate first
+        found = gate.page_problems(gate.site_of(Path(config.site_dir), ROOT, config), page.file.dest_uri, output)
+        if found:
+            output = safety.problem_page(page.file.src_uri, [str(p) for p in found])
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
             State.indexer = search.Indexing()

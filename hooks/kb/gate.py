@@ -218,6 +218,8 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
         if not any(head.startswith(magic) for magic in IMAGE_MAGIC[suffix]):
             return [_problem(site, rel, None, f"is not a {suffix[1:].upper()} image, whatever its name says")]
         return []
+    if suffix == ".csv":
+        return _csv_problems(site, rel, path)
     if suffix in DATA_TYPES:
         return []
     if suffix in ONLY_AT and rel in ONLY_AT[suffix]:
@@ -330,7 +332,15 @@ def _grouped(site: Site, problems: list[Problem]) -> list[Problem]:
 # --- HTML ----------------------------------------------------------------------------
 
 
-def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[Problem]:
+def page_problems(site: Site, rel: str, text: str) -> list[Problem]:
+    """The problems of one page about to be written at `rel` (the preview checks each page it serves, as
+    it writes it: its first pass writes the open pages straight into the served folder)."""
+    problems = _html_problems(site, rel, None, _allowed_scripts(site), text)
+    _TEXTS.pop(site.root, None)
+    return _grouped(site, problems)
+
+
+def _html_problems(site: Site, rel: str, path: Path | None, scripts: set[str], text: str = "") -> list[Problem]:
     from selectolax.lexbor import LexborHTMLParser
 
     copied = [s for s in _sources(site, rel) if s.endswith(".html") and s.startswith("content/")]
@@ -338,7 +348,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
         return [_problem(site, rel, None, "an HTML file of content/ is published as it is, without the site's "
                                           "theme or checks: write the page in Markdown")]  # fmt: skip
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8") if path is not None else text
     except UnicodeDecodeError:
         return [_problem(site, rel, None, "is not UTF-8")]
     document = LexborHTMLParser(text)
@@ -592,6 +602,23 @@ def _outside_references(value: str) -> bool:
 def _css_problems(site: Site, rel: str, path: Path) -> list[Problem]:
     css = path.read_bytes().decode("utf-8", errors="replace")
     return [_problem(site, rel, [needle], message) for needle, message in _css_text_problems(css)]
+
+
+# --- The open data ---------------------------------------------------------------------
+
+def _csv_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return [_problem(site, rel, None, f"is not a UTF-8 CSV table ({exc})")]
+    found = []
+    for cell in (cell for row in rows for cell in row):
+        if safety.formula(cell):
+            found.append(([cell.strip()[:40]], f'"{cell.strip()[:30]}" {safety.FORMULA_MESSAGE}'))
+    return _problems(site, rel, found)
 
 
 # --- Where the gate is called from ----------------------------------------------------

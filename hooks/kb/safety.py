@@ -128,8 +128,29 @@ def _markdown():
     return markdown.Markdown(extensions=["attr_list", "pymdownx.caret"])
 
 
+# What makes a spreadsheet read a cell of the open data's CSV as a formula (=HYPERLINK(…) sends the
+# sheet's cells away when clicked; =cmd|… asks to run a program): =, +, - or @ first, after blanks (and,
+# in data text, Markdown's emphasis and link brackets, which the CSV's plain text drops)
+FORMULA = re.compile(r"^[\s*_\[]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+FORMULA_MESSAGE = ("would be a formula in the spreadsheets that open the open data's CSV (=, +, - or @ "
+                   "first): begin the text otherwise")  # fmt: skip
+
+
+def formula(text: str) -> bool:
+    """Whether `text`, a cell of a CSV table, is read as a formula by spreadsheets (a number is not)."""
+    if not FORMULA.match(text):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
+
+
 def check_data_text(text: str) -> list[str]:
     """What is wrong with `text` as data text (empty when it is in the safe inline Markdown subset)."""
+    if formula(text):
+        return [f'"{text.strip()[:30]}" {FORMULA_MESSAGE}']
     if not any(c in text for c in "<[{&"):
         return []  # without these, Markdown can make no link, attribute or tag
     problems: list[str] = []
