@@ -225,6 +225,15 @@ def test_hostile_files_are_refused(staged, rel, data, said):
     assert any(said in m and rel in m for m in messages), messages
 
 
+def test_a_published_name_with_a_new_line_or_a_quote_is_refused(staged):
+    for name in ("a\nb.png", 'a"b.png'):
+        (staged.folder / "assets" / "images" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    messages = _messages(gate.verify(staged))
+    for shown in ("site/assets/images/a\\nb.png: a published name may hold only", "site/assets/images/a\"b.png: a "
+                  "published name may hold only"):  # fmt: skip
+        assert any(m.startswith(shown) for m in messages), messages
+
+
 def test_a_changed_theme_script_is_refused(staged):
     bundle = next((staged.folder / "assets" / "javascripts").glob("bundle.*.min.js"))
     bundle.write_bytes(bundle.read_bytes() + b";alert(1)")

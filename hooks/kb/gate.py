@@ -108,6 +108,7 @@ PAGEFIND_SCRIPTS = frozenset(
     for name in ("pagefind", "pagefind-worker", "pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui",
                  "pagefind-highlight")
 )  # fmt: skip
+PUBLISHED_NAME = re.compile(r"[\w./-]+")
 ONLY_AT = {".xml": {"sitemap.xml"}, ".gz": {"sitemap.xml.gz"}}
 
 SVG_ELEMENTS = frozenset(
@@ -152,6 +153,10 @@ def verify(site: Site) -> list[Problem]:
             problems.append(_problem(site, rel, None, f"cannot be read ({info.strerror})"))
         elif stat.S_ISLNK(info.st_mode):
             problems.append(_problem(site, rel, None, "is a symbolic link: nothing is published through a link"))
+        elif not PUBLISHED_NAME.fullmatch(rel):
+            problems.append(Problem("site/" + repr(rel)[1:-1], None, "",
+                                    "a published name may hold only letters, digits, -, _, . and /: no space, "
+                                    "quote, new line or other sign"))  # fmt: skip
         elif stat.S_ISDIR(info.st_mode):
             continue
         elif not stat.S_ISREG(info.st_mode):
