@@ -531,16 +531,22 @@ def _problems(site: Site, rel: str, found) -> list[Problem]:
 # --- SVG and CSS -------------------------------------------------------------------------
 
 
-def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
-    data = path.read_bytes()
+def _xml(site: Site, rel: str, data: bytes, what: str):
+    """The root element of an XML file without DTD, entity or processing instruction; else its problems."""
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        return [_problem(site, rel, ["<!DOCTYPE", "<!ENTITY"], "an SVG image may not declare a DTD or entities")]
+        return [_problem(site, rel, ["<!DOCTYPE", "<!ENTITY"], f"{what} may not declare a DTD or entities")]
     if re.search(rb"<\?(?!xml\s)", data):
-        return [_problem(site, rel, ["<?"], "an SVG image may not hold processing instructions")]
+        return [_problem(site, rel, ["<?"], f"{what} may not hold processing instructions")]
     try:
-        root = ElementTree.fromstring(data)
+        return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        return [_problem(site, rel, None, f"is not a well-formed SVG image ({exc})")]
+        return [_problem(site, rel, None, f"is not well-formed XML ({what}: {exc})")]
+
+
+def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    root = _xml(site, rel, path.read_bytes(), "an SVG image")
+    if isinstance(root, list):
+        return root
     found = []
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
@@ -631,12 +637,9 @@ def _sitemap_problems(site: Site, rel: str, path: Path) -> list[Problem]:
                 data = f.read(50_000_000)
         except (OSError, EOFError):
             return [_problem(site, rel, None, "the compressed sitemap is not gzip")]
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper() or re.search(rb"<\?(?!xml\s)", data):
-        return [_problem(site, rel, None, "the sitemap may not declare a DTD, entities or processing instructions")]
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        return [_problem(site, rel, None, f"is not a well-formed sitemap ({exc})")]
+    root = _xml(site, rel, data, "the sitemap")
+    if isinstance(root, list):
+        return root
     found = []
     for element in root.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
