@@ -110,6 +110,11 @@ HOSTILE_HTML = [
     ("picture source of another host", '<picture><source srcset="https://tracker.example/p.gif"><img src="x.png" '
      'alt=""></picture>', "loaded from another host"),
     ("icon of another host", '<link rel="icon" href="https://tracker.example/f.ico">', "loaded from another host"),
+    # browsers read a backslash as a slash in an address: /\host is //host
+    ("image of another host by a backslash", '<img src="/\\tracker.example/p.gif" alt="">',
+     "leaves the site without saying how"),
+    ("stylesheet of another host by a backslash", '<link rel="stylesheet" href="/\\evil.example/x.css">',
+     "leaves the site without saying how"),
     ("inline SVG painted from another file", '<svg><rect fill="url(https://evil.example/x.svg#p)" width="1" '
      'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
     # the theme reads its settings from the first #__config of the page: an earlier one would replace them

@@ -46,6 +46,7 @@ REFUSED = {
     "[a](data:text/html;base64,PHNjcmlwdD4=)": 'not "data:"',
     "[a](vbscript:msgbox)": 'not "vbscript:"',
     "[a](//evil.example/)": "leaves the site without saying how",
+    "[a](/\\evil.example/)": "leaves the site without saying how",
     "*word*{: tabindex=0 autofocus onfocus=alert(4) }": "attribute lists in data text may only set a language, {: lang=es }; not onfocus",
     "*word*{: lang=es onclick=alert(1) }": "not onclick",
     '*word*{: lang="es" title=x }': "not title",

@@ -41,7 +41,7 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 def unsafe_url(url: str, schemes=SAFE_SCHEMES) -> str | None:
     """Why `url` may not be a link target (None when it is safe): a relative address or an allowed scheme."""
     cleaned = _IGNORED.sub("", url)
-    if cleaned.startswith("//") or cleaned.startswith("\\"):
+    if cleaned.replace("\\", "/").startswith("//"):  # browsers read \ as / (/\host is //host)
         return f'"{url}" leaves the site without saying how: write the full address, starting with https://'
     scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/", 1)[0] else ""
     if scheme and scheme not in schemes:
