@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -88,7 +89,7 @@ class Build:
         self.data_broken = bool(problems)
         # file -> date of its last commit (data and templates: the dates of the pages generated from data)
         self.updated: dict[str, str] = gitdates.last_changes(ROOT, ("content", "data", "templates"))
-        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates")
+        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates-sandboxed")
         self.directives = render.registry(data)
         self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
         self.generated: dict[str, File] = {}  # src_uri -> generated file, current language
@@ -515,9 +516,15 @@ def on_page_context(context, page, config, nav):
 
 
 def on_env(env, config, files):
+    # The theme's templates (overrides/ among them, files a pull request may change) are rendered in
+    # Jinja's sandbox: `cycler.__init__.__globals__.os.environ` would print the build's environment.
+    if not isinstance(env, SandboxedEnvironment):
+        env.__class__ = type("SandboxedThemeEnvironment", (SandboxedEnvironment, type(env)), {})
+        env.globals["range"] = safe_range
+        env.binop_table, env.unop_table = env.default_binop_table.copy(), env.default_unop_table.copy()
     # Compiling the theme's templates is a tenth of each language's build: keep
     # the compiled code between builds (Jinja checks each template's source).
-    cache = ROOT / ".cache" / "jinja"
+    cache = ROOT / ".cache" / "jinja-sandboxed"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     # the words of the theme's own pages (404.html) are labels of data/labels.yml
@@ -657,12 +664,19 @@ def _gate(config):
     to publish; the preview says what it found. `make build` verifies its merged site itself."""
     if _only_lang_env():
         return
-    found = gate.verify(gate.site_of(Path(config.site_dir), ROOT, config))
+    refused: set[str] = set()
+    found = gate.verify(gate.site_of(Path(config.site_dir), ROOT, config), refused)
     if not found:
         return
     if COMMAND == "serve":
         for problem in found:
             log.warning("output gate: %s", problem)
+        for rel in refused:  # served as the list of the problems, or not at all
+            path = Path(config.site_dir) / rel
+            if rel.endswith(".html") and not path.is_symlink():
+                path.write_text(safety.problem_page(rel, [str(p) for p in found]), encoding="utf-8")
+            elif not path.is_dir() or path.is_symlink():
+                path.unlink()
         return
     site = Path(config.site_dir)
     for path in site.iterdir() if site.is_dir() else []:

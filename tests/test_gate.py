@@ -383,3 +383,24 @@ def test_a_script_copied_from_overrides_is_refused(staged, rel, tmp_path, monkey
     messages = _messages(gate.verify(staged))
     assert any(f"{rel}: is not a script of the theme or of the site" in m for m in messages), messages
     assert any(f'<script src="../../{rel}"> is not a script of the theme' in m for m in messages), messages
+
+
+def test_a_theme_template_cannot_print_the_build_environment(tmp_path, monkeypatch):
+    """overrides/ is a folder of the repository: its templates are rendered in Jinja's sandbox, so one
+    that reaches for Python's insides (the build's environment: a token) fails the build, and no file of
+    the site holds the secret."""
+    from conftest import build, copy_project
+
+    monkeypatch.setenv("KB_TEST_SECRET", "ghp_notarealtokenbutsecret")
+    project = copy_project(tmp_path / "project")
+    main = project / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    assert "{% block styles %}" in text
+    leak = '{{ cycler.__init__.__globals__.os.environ.get("KB_TEST_SECRET") }}'
+    main.write_text(text.replace("{% block styles %}", "{% block styles %}" + leak, 1), encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "is unsafe" in result.stdout + result.stderr
+    assert "ghp_" not in result.stdout + result.stderr
+    published = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and b"ghp_" in p.read_bytes()]
+    assert published == []

@@ -157,6 +157,10 @@ def test_the_preview_never_serves_what_the_gate_refuses(tmp_path):
         + '\n<!--><meta http-equiv="refresh" content="0;url=https://evil.example/">-->\n',
         encoding="utf-8",
     )
+    # an image that runs code when opened (content/ may hold images; only the gate reads them)
+    svg = project / "content" / "assets" / "images" / "x.svg"
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', encoding="utf-8")
     serve = Serve(project)
     try:
         # the first pass (the page alone), then the whole site: the gate's finding is printed…
@@ -166,5 +170,9 @@ def test_the_preview_never_serves_what_the_gate_refuses(tmp_path):
         # …and the page served says what is wrong instead of redirecting
         assert "evil.example" not in served, served[:2000]
         assert "This page is not published" in served
+        # …and the image is not served at all
+        serve.wait_for(lambda: any("output gate" in line and "x.svg" in line for line in serve.lines), "the image")
+        serve.wait_for(lambda: serve.get("assets/images/x.svg") == ""
+                       and "This page is not published" in serve.get("en/about/"), "the image removed")  # fmt: skip
     finally:
         serve.stop()

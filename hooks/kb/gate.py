@@ -144,11 +144,13 @@ class Site:
 # --- The gate ----------------------------------------------------------------------
 
 
-def verify(site: Site) -> list[Problem]:
-    """Every problem of the built site in `site.folder`; empty when it may be published."""
+def verify(site: Site, refused: set[str] | None = None) -> list[Problem]:
+    """Every problem of the built site in `site.folder`; empty when it may be published. The published
+    files that have problems are added to `refused` (the preview serves none of them as they are)."""
     problems: list[Problem] = []
     scripts = _allowed_scripts(site)
     for rel, info in tree.entries(site.folder, [p.name for p in sorted(site.folder.iterdir())]):
+        before = len(problems)
         if isinstance(info, OSError):
             problems.append(_problem(site, rel, None, f"cannot be read ({info.strerror})"))
         elif stat.S_ISLNK(info.st_mode):
@@ -163,6 +165,8 @@ def verify(site: Site) -> list[Problem]:
             problems.append(_problem(site, rel, None, "is not a regular file"))
         else:
             problems += _file_problems(site, rel, scripts)
+        if refused is not None and len(problems) > before:
+            refused.add(rel)
     _TEXTS.pop(site.root, None)
     return _grouped(site, problems)
 
