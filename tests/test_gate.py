@@ -329,13 +329,15 @@ def _hook_config(config, folder: Path):
 
 def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_nothing(staged, config, monkeypatch,
                                                                                      caplog):  # fmt: skip
-    """`make serve` lists the gate's problems as warnings and goes on showing the site; `mkdocs build`
-    fails with them and empties its folder (nothing of it may be published)."""
+    """`make serve` lists the gate's problems as warnings and goes on showing the site, the refused page
+    as the list of its problems; `mkdocs build` fails with them and empties its folder (nothing of it may
+    be published)."""
     import kb_mkdocs
     from mkdocs.exceptions import PluginError
 
     page = staged.folder / PAGE
-    page.write_text(page.read_text(encoding="utf-8").replace("<article", "<base href=//x><article", 1))
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("<article", "<base href=//x><article", 1))
     hook_config = _hook_config(config, staged.folder)
     monkeypatch.delenv("KB_ONLY_LANG", raising=False)
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "serve")
@@ -343,7 +345,9 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
         kb_mkdocs._gate(hook_config)
     said = "output gate: site/en/about/index.html: a <base> element is not allowed"
     assert any(said in r.getMessage() for r in caplog.records), caplog.text
-    assert page.is_file()
+    shown = page.read_text(encoding="utf-8")
+    assert "This page is not published" in shown and "<base" not in shown
+    page.write_text(original.replace("<article", "<base href=//x><article", 1))
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "build")
     with pytest.raises(PluginError, match="a <base> element is not allowed"):
         kb_mkdocs._gate(hook_config)
