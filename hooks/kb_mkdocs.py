@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -126,7 +127,7 @@ class Build:
         self.data_broken = bool(problems)
         # file -> date of its last commit (data and templates: the dates of the pages generated from data)
         self.updated: dict[str, str] = gitdates.last_changes(ROOT, ("content", "data", "templates"))
-        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates")
+        self.templates = templates.environment(ROOT / "templates", ROOT / ".cache" / "templates-sandboxed")
         self.directives = render.registry(data)
         self.shared_files: dict[str, str] = {}  # path -> content of the generated files all languages share
         self.generated: dict[str, File] = {}  # src_uri -> generated file, current language
@@ -724,9 +725,15 @@ def _sharing_card(page, config, title: str) -> None:
 
 
 def on_env(env, config, files):
+    # The theme's templates (overrides/ among them, files a pull request may change) are rendered in
+    # Jinja's sandbox: `cycler.__init__.__globals__.os.environ` would print the build's environment.
+    if not isinstance(env, SandboxedEnvironment):
+        env.__class__ = type("SandboxedThemeEnvironment", (SandboxedEnvironment, type(env)), {})
+        env.globals["range"] = safe_range
+        env.binop_table, env.unop_table = env.default_binop_table.copy(), env.default_unop_table.copy()
     # Compiling the theme's templates is a tenth of each language's build: keep
     # the compiled code between builds (Jinja checks each template's source).
-    cache = ROOT / ".cache" / "jinja"
+    cache = ROOT / ".cache" / "jinja-sandboxed"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     # the words of the theme's own pages (404.html) are labels of data/labels.yml
@@ -839,6 +846,10 @@ def on_post_page(output, page, config):
     # inline scripts allowed by hash: those of the theme's templates, never any the page holds
     base_url = safety.base_url_of(page.file.dest_uri, config.site_url)
     output = safety.add_policy(output, config.theme.dirs, base_url)
+    if COMMAND == "serve":  # the preview serves each page as it writes it: through the gate first
+        found = gate.page_problems(gate.site_of(Path(config.site_dir), ROOT, config), page.file.dest_uri, output)
+        if found:
+            output = safety.problem_page(page.file.src_uri, [str(p) for p in found])
     lang = i18n.language(config)
     if preview.current.urls is None and any(page.file.src_uri in s.pages for s in State.print_sections.get(lang, [])):
         built = printing.Built(page.file.url, output, page.canonical_url or None, page.file.abs_dest_path)
@@ -916,12 +927,19 @@ def _gate(config):
     to publish; the preview says what it found. `make build` verifies its merged site itself."""
     if _only_lang_env():
         return
-    found = gate.verify(gate.site_of(Path(config.site_dir), ROOT, config))
+    refused: set[str] = set()
+    found = gate.verify(gate.site_of(Path(config.site_dir), ROOT, config), refused)
     if not found:
         return
     if COMMAND == "serve":
         for problem in found:
             log.warning("output gate: %s", problem)
+        for rel in refused:  # served as the list of the problems, or not at all
+            path = Path(config.site_dir) / rel
+            if rel.endswith(".html") and not path.is_symlink():
+                path.write_text(safety.problem_page(rel, [str(p) for p in found]), encoding="utf-8")
+            elif not path.is_dir() or path.is_symlink():
+                path.unlink()
         return
     site = Path(config.site_dir)
     for path in site.iterdir() if site.is_dir() else []:

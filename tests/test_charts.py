@@ -208,3 +208,30 @@ def assert_colours(page, src: str, svg: BeautifulSoup, scheme: str) -> None:
     for colour in marks:
         ratio = contrast(rgb(colour), background)
         assert ratio >= 3, f"{src}: mark in {colour} on {background}: contrast {ratio:.2f} < 3"
+
+
+
+def test_a_chart_template_cannot_make_the_build_fetch_anything(tmp_path):
+    """A chart's specification is a template of the repository: Vega-Lite can load its data, or an image,
+    from any address, which the renderer would fetch while the site builds (from another host: a build
+    that calls out, or sends the data away). Refused at the template, and the renderer allows no address."""
+    from conftest import build, copy_project
+    from kb import charts
+
+    address = "https://evil.example/x.csv"
+    # the renderer itself
+    spec = {"data": {"url": address}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    with pytest.raises(ValueError, match="not allowed"):
+        charts.svg(spec, "en", tmp_path / "cache")
+    # a template asking for it
+    project = copy_project(tmp_path / "project")
+    template = project / "templates" / "charts" / "c189-by-year.vl.json"
+    text = template.read_text(encoding="utf-8")
+    assert '"data": {"values": [' in text
+    template.write_text(text.replace('"data": {"values": [', f'"data": {{"url": "{address}", "values": [', 1),
+                        encoding="utf-8")  # fmt: skip
+    result = build(project, tmp_path / "site")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "templates/charts/c189-by-year.vl.json may not load anything (url: https://evil.example/x.csv)" in out, out[-3000:]
+    assert "Traceback" not in out

@@ -101,3 +101,27 @@ def test_locale_formatting(lang, expected):
 def test_labels_exist_in_both_languages(data):
     for key, text in data["labels"]["labels"].items():
         assert text["fr"].strip() and text["en"].strip(), key
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        '{{ cycler.__init__.__globals__.os.environ.get("KB_TEST_SECRET") }}',
+        "{{ lipsum.__globals__['os'].environ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ data.__class__.__init__.__globals__ }}",
+    ],
+)
+def test_a_template_cannot_reach_the_build_environment(data, tmp_path, monkeypatch, code):
+    """Templates are files of the repository that a pull request may change: they may read the data
+    and the helpers, not Python's insides (the build's environment, its files). Refused, at the line."""
+    from kb.templates import TemplateProblem, render
+
+    monkeypatch.setenv("KB_TEST_SECRET", "ghp_notarealtokenbutsecret")
+    (tmp_path / "leak.md").write_text(f"A line\n{code}\n", encoding="utf-8")
+    c = ctx(data)
+    with pytest.raises(TemplateProblem) as caught:
+        out = render(environment(tmp_path), "leak.md", c)
+        assert "ghp_" not in out  # shown when the test fails
+    assert str(caught.value).startswith("templates/leak.md:2: "), str(caught.value)
+    assert "ghp_" not in str(caught.value)

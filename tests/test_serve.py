@@ -170,3 +170,19 @@ def test_the_preview_shows_a_pages_problems_on_the_page_in_its_language(tmp_path
         assert "To fix on this page" in serve.get("en/")
     finally:
         serve.stop()
+
+
+def test_the_preview_never_serves_what_the_gate_refuses(tmp_path):
+    """An image that runs code when opened (content/ may hold images; no input check reads them, the gate
+    does) is not served by the preview, and the gate's finding is printed: whoever previews a pull
+    request is not exposed to it. (A page's own problems are shown on the page instead: the test above.)"""
+    project = copy_project(tmp_path / "project")
+    svg = project / "content" / "assets" / "images" / "x.svg"
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', encoding="utf-8")
+    serve = Serve(project)
+    try:
+        serve.wait_for(lambda: any("output gate" in line and "x.svg" in line for line in serve.lines), "the image")
+        serve.wait_for(lambda: serve.get("assets/images/x.svg") == "", "the image removed")
+    finally:
+        serve.stop()

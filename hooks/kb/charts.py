@@ -100,6 +100,10 @@ def make(ctx: Context, chart: ChartDecl) -> Chart:
             )
             try:
                 spec = json.loads(text)
+                loads = _addresses(spec)
+                if loads:
+                    raise DirectiveError(f"templates/{template} may not load anything ({loads[0]}): a chart's data "
+                                         "comes from the data files, written into its specification")  # fmt: skip
                 meta = spec.pop("usermeta")["kb"]
                 alt = f"{spec['description']}. {meta['alt']}"
                 made.append((Variant(layout, scheme, spec), meta, alt))
@@ -113,6 +117,19 @@ def make(ctx: Context, chart: ChartDecl) -> Chart:
     ordered = [m for i, m in enumerate(made) if i != default] + [made[default]]
     variant, meta, alt = ordered[-1]
     return Chart(chart.name, variant.spec, meta["rows"], meta["headers"], alt, [v for v, _, _ in ordered])
+
+
+def _addresses(spec) -> list[str]:
+    """The addresses a Vega-Lite specification would load (`url` anywhere: data, images)."""
+    found, stack = [], [spec]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found += [f"url: {v}"[:80] for k, v in value.items() if k == "url"]
+            stack += value.values()
+        elif isinstance(value, list):
+            stack += value
+    return found
 
 
 def files(chart: Chart, lang: str, cache_dir: Path) -> dict[str, str]:
@@ -158,7 +175,8 @@ def svg(spec: dict, lang: str, cache_dir: Path) -> str:
         return cached.read_text(encoding="utf-8")
     import vl_convert
 
-    out = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale, time_format_locale=d3_locale)
+    # no address may be loaded (data, images): nothing at build time is fetched from another host
+    out = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale, time_format_locale=d3_locale, allowed_base_urls=[])
     cache_dir.mkdir(parents=True, exist_ok=True)
     cached.write_text(out, encoding="utf-8")
     return out

@@ -80,6 +80,7 @@ URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "cite", "formacti
 INPUT_TYPES = frozenset({"checkbox", "radio", "text", "search"})
 BUTTON_TYPES = frozenset({"button", "reset", "submit"})
 LINK_RELS = frozenset({"stylesheet", "alternate", "icon", "canonical", "next", "prev", "license"})
+LOADED_RELS = frozenset({"stylesheet", "icon"})  # what a browser loads by itself, of LINK_RELS
 META_NAMES = frozenset({"viewport", "description", "generator", "referrer", "twitter:card", "theme-color"})
 ALIGN = re.compile(r"^text-align:\s*(left|right|center);?$")
 # the citation's downloads (hooks/kb/cite.py): data: URLs of these types, on <a download>
@@ -107,6 +108,7 @@ PAGEFIND_SCRIPTS = frozenset(
     for name in ("pagefind", "pagefind-worker", "pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui",
                  "pagefind-highlight")
 )  # fmt: skip
+PUBLISHED_NAME = re.compile(r"[\w./-]+")
 ONLY_AT = {".xml": {"sitemap.xml"}, ".gz": {"sitemap.xml.gz"}}
 
 SVG_ELEMENTS = frozenset(
@@ -122,8 +124,10 @@ SVG_ATTRIBUTES = frozenset(
     "aria-describedby aria-roledescription display visibility style pointer-events shape-rendering "
     "text-rendering letter-spacing dx dy lang".split()
 )
+INLINE_SVG = frozenset({"svg", "path", "g", "circle", "rect"})  # of ELEMENTS
+SVG_REFERENCE = "an SVG drawing may only refer to its own parts (url(#…)), not to another file"
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-CSS_FORBIDDEN = re.compile(r"@import|expression\s*\(|-moz-binding|behavior\s*:|javascript:", re.IGNORECASE)
+CSS_FORBIDDEN = re.compile(r"@import|expression\s*\(|-moz-binding|(?<![\w-])behavior\s*:|javascript:", re.IGNORECASE)
 
 
 @dataclass
@@ -140,21 +144,29 @@ class Site:
 # --- The gate ----------------------------------------------------------------------
 
 
-def verify(site: Site) -> list[Problem]:
-    """Every problem of the built site in `site.folder`; empty when it may be published."""
+def verify(site: Site, refused: set[str] | None = None) -> list[Problem]:
+    """Every problem of the built site in `site.folder`; empty when it may be published. The published
+    files that have problems are added to `refused` (the preview serves none of them as they are)."""
     problems: list[Problem] = []
     scripts = _allowed_scripts(site)
     for rel, info in tree.entries(site.folder, [p.name for p in sorted(site.folder.iterdir())]):
+        before = len(problems)
         if isinstance(info, OSError):
             problems.append(_problem(site, rel, None, f"cannot be read ({info.strerror})"))
         elif stat.S_ISLNK(info.st_mode):
             problems.append(_problem(site, rel, None, "is a symbolic link: nothing is published through a link"))
+        elif not PUBLISHED_NAME.fullmatch(rel):
+            problems.append(Problem("site/" + repr(rel)[1:-1], None, "",
+                                    "a published name may hold only letters, digits, -, _, . and /: no space, "
+                                    "quote, new line or other sign"))  # fmt: skip
         elif stat.S_ISDIR(info.st_mode):
             continue
         elif not stat.S_ISREG(info.st_mode):
             problems.append(_problem(site, rel, None, "is not a regular file"))
         else:
             problems += _file_problems(site, rel, scripts)
+        if refused is not None and len(problems) > before:
+            refused.add(rel)
     _TEXTS.pop(site.root, None)
     return _grouped(site, problems)
 
@@ -191,7 +203,8 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
     if suffix == ".html":
         return _html_problems(site, rel, path, scripts)
     if rel.startswith(PAGEFIND) and (suffix in PAGEFIND_INDEX or (suffix in PAGEFIND_TOP and rel.count("/") == 1)):
-        return []  # the search's index and its scripts, written by Pagefind
+        # the search's index and its stylesheets, written by Pagefind
+        return _css_problems(site, rel, path) if suffix == ".css" else []
     if SEARCH_WORDS.fullmatch(rel):
         with path.open("rb") as f:
             if f.read(2) == GZIP_MAGIC:
@@ -215,10 +228,12 @@ def _file_problems(site: Site, rel: str, scripts: set[str]) -> list[Problem]:
         if not any(head.startswith(magic) for magic in IMAGE_MAGIC[suffix]):
             return [_problem(site, rel, None, f"is not a {suffix[1:].upper()} image, whatever its name says")]
         return []
+    if suffix == ".csv":
+        return _csv_problems(site, rel, path)
     if suffix in DATA_TYPES:
         return []
     if suffix in ONLY_AT and rel in ONLY_AT[suffix]:
-        return []
+        return _sitemap_problems(site, rel, path)
     return [_problem(site, rel, None, f"files of this type ({suffix or name}) are not published: {ALLOWED_TYPES}")]
 
 
@@ -327,7 +342,15 @@ def _grouped(site: Site, problems: list[Problem]) -> list[Problem]:
 # --- HTML ----------------------------------------------------------------------------
 
 
-def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[Problem]:
+def page_problems(site: Site, rel: str, text: str) -> list[Problem]:
+    """The problems of one page about to be written at `rel` (the preview checks each page it serves, as
+    it writes it: its first pass writes the open pages straight into the served folder)."""
+    problems = _html_problems(site, rel, None, _allowed_scripts(site), text)
+    _TEXTS.pop(site.root, None)
+    return _grouped(site, problems)
+
+
+def _html_problems(site: Site, rel: str, path: Path | None, scripts: set[str], text: str = "") -> list[Problem]:
     from selectolax.lexbor import LexborHTMLParser
 
     copied = [s for s in _sources(site, rel) if s.endswith(".html") and s.startswith("content/")]
@@ -335,7 +358,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
         return [_problem(site, rel, None, "an HTML file of content/ is published as it is, without the site's "
                                           "theme or checks: write the page in Markdown")]  # fmt: skip
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8") if path is not None else text
     except UnicodeDecodeError:
         return [_problem(site, rel, None, "is not UTF-8")]
     document = LexborHTMLParser(text)
@@ -357,6 +380,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
         found.append((None, "the page does not begin with the site's fixed Content-Security-Policy "
                           "(right after <meta charset>): it was not made by the build"))  # fmt: skip
     configs = 0
+    ids: set[str] = set()
     for node in document.root.traverse(include_text=False):
         tag = node.tag
         if tag.startswith(("-", "_", "#")) or tag == "!doctype":
@@ -367,6 +391,14 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
             found.append((_where(node), f"a <{tag}> element is not allowed in a page: it is not one the theme, "
                                         "the site's templates or safe Markdown write"))  # fmt: skip
             continue
+        if "id" in attrs:
+            if attrs["id"] in ids:
+                ident = attrs["id"]
+                found.append(([f'id="{ident}"', f"#{ident}", *_where(node)],
+                              f'the id "{ident}" is used twice in the page: the second element could take the '
+                              "place of the first for the theme's scripts (its settings are read from "
+                              '#__config); give it another id'))  # fmt: skip
+            ids.add(attrs["id"])
         for name, value in attrs.items():
             if name in GLOBAL_ATTRIBUTES or (name in allowed and name not in URL_ATTRIBUTES):
                 continue  # the common case, quickly
@@ -377,7 +409,7 @@ def _html_problems(site: Site, rel: str, path: Path, scripts: set[str]) -> list[
                 found.append((ctx(), f"the attribute {name}= is not allowed on <{tag}>"))
             elif name in URL_ATTRIBUTES:
                 for url in _urls(name, value):
-                    why = _url_problem(tag, attrs, url)
+                    why = _url_problem(tag, attrs, url) or _load_problem(tag, name, attrs, url, site)
                     if why:
                         found.append(([url[:40], *ctx()], why))
         why = _element_problem(tag, attrs, node, here, site, scripts, hashes)
@@ -416,6 +448,22 @@ def _url_problem(tag: str, attrs: dict[str, str], url: str) -> str | None:
     return safety.unsafe_url(url)
 
 
+def _load_problem(tag: str, name: str, attrs: dict[str, str], url: str, site: Site) -> str | None:
+    """Why a URL that the browser loads by itself (an image, an icon) is not allowed: another host's. The
+    policy blocks it too (img-src 'self'); a link a reader follows may go anywhere."""
+    loads = (tag in ("img", "source") and name in ("src", "srcset")) or (
+        tag == "link" and name == "href" and set(attrs.get("rel", "").lower().split()) & LOADED_RELS
+    )
+    if not loads:
+        return None
+    target = urlsplit(safety._IGNORED.sub("", url))
+    own = urlsplit(site.site_url or "")
+    if (target.scheme or target.netloc) and (target.scheme, target.netloc) != (own.scheme, own.netloc):
+        return (f'"{url[:60]}" would be loaded from another host by every reader\'s browser (a tracking pixel): '
+                "images and icons must be files of the site")  # fmt: skip
+    return None
+
+
 def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | None:
     """What is wrong with an allowed element's use, if anything."""
     if tag == "meta":
@@ -447,6 +495,8 @@ def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | Non
         return f'<button type="{attrs.get("type")}"> is not allowed'
     elif tag == "form" and urlsplit(attrs.get("action", "")).scheme:
         return "a form may only send to the site itself"
+    elif tag in INLINE_SVG and any(_outside_references(v) for v in attrs.values()):
+        return SVG_REFERENCE
     elif tag in ("td", "th") and "style" in attrs and not ALIGN.match(attrs["style"].strip()):
         return f'style="{attrs["style"][:40]}" on <{tag}>: only a column\'s alignment (text-align) is allowed'
     return None
@@ -493,16 +543,22 @@ def _problems(site: Site, rel: str, found) -> list[Problem]:
 # --- SVG and CSS -------------------------------------------------------------------------
 
 
-def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
-    data = path.read_bytes()
+def _xml(site: Site, rel: str, data: bytes, what: str):
+    """The root element of an XML file without DTD, entity or processing instruction; else its problems."""
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        return [_problem(site, rel, ["<!DOCTYPE", "<!ENTITY"], "an SVG image may not declare a DTD or entities")]
+        return [_problem(site, rel, ["<!DOCTYPE", "<!ENTITY"], f"{what} may not declare a DTD or entities")]
     if re.search(rb"<\?(?!xml\s)", data):
-        return [_problem(site, rel, ["<?"], "an SVG image may not hold processing instructions")]
+        return [_problem(site, rel, ["<?"], f"{what} may not hold processing instructions")]
     try:
-        root = ElementTree.fromstring(data)
+        return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        return [_problem(site, rel, None, f"is not a well-formed SVG image ({exc})")]
+        return [_problem(site, rel, None, f"is not well-formed XML ({what}: {exc})")]
+
+
+def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    root = _xml(site, rel, path.read_bytes(), "an SVG image")
+    if isinstance(root, list):
+        return root
     found = []
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
@@ -517,29 +573,115 @@ def _svg_problems(site: Site, rel: str, path: Path) -> list[Problem]:
                     found.append(([value[:40]], "an SVG image may only link to its own parts (#…)"))
             elif local not in SVG_ATTRIBUTES and not (name.startswith("{") and "XML/1998" in name):
                 found.append(([f"{local}="], f"the attribute {local}= is not allowed in an SVG image"))
+            elif local != "style" and _outside_references(value):
+                found.append(([value[:40], f"{local}="], SVG_REFERENCE))
         if tag == "style" or "style" in element.attrib:
             css = (element.text or "") if tag == "style" else element.attrib["style"]
             found += [([why[0]], why[1]) for why in _css_text_problems(css)]
     return _problems(site, rel, found)
 
 
+CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\r\n|[\n\r\f])|(.))", re.DOTALL)
+# image-set() takes bare strings as addresses, as url() does
+CSS_IMAGE_SET = re.compile(r"image-set\(((?:[^()]|\([^()]*\))*)\)", re.IGNORECASE)
+CSS_STRING = re.compile(r"(['\"])(.*?)\1", re.DOTALL)
+
+
+def _css_unescaped(css: str) -> str:
+    """`css` as a browser's tokenizer reads it: without comments, escapes (`\\75 rl(` is `url(`) decoded."""
+
+    def char(match: re.Match) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return "" if match[2] else match[3]
+
+    return CSS_ESCAPE.sub(char, CSS_COMMENT.sub(" ", css))
+
+
 def _css_text_problems(css: str) -> list[tuple[str, str]]:
     found = []
-    forbidden = CSS_FORBIDDEN.search(css)
+    read = _css_unescaped(css)
+    forbidden = CSS_FORBIDDEN.search(read)
     if forbidden:
         found.append((forbidden[0], f"{forbidden[0]} is not allowed in a stylesheet"))
-    for match in CSS_URL.finditer(css):
-        url = match[2].strip()
+    urls = [match[2].strip() for match in CSS_URL.finditer(read)]
+    urls += [s[2].strip() for m in CSS_IMAGE_SET.finditer(read) for s in CSS_STRING.finditer(m[1])]
+    for url in urls:
         if url.lower().startswith("data:") or url.startswith("#"):
             continue
-        if urlsplit(url).scheme or url.startswith("//"):
+        if urlsplit(url).scheme or safety.unsafe_url(url):
             found.append((url[:40], f"url({url[:40]}) loads from another site: only the site's files"))
     return found
+
+
+def _outside_references(value: str) -> bool:
+    """Whether an SVG attribute's value (fill, mask, clip-path…) refers to another file: url(…) not #…."""
+    if "url" not in value.lower() and "\\" not in value:
+        return False
+    return any(not m[2].strip().startswith("#") for m in CSS_URL.finditer(_css_unescaped(value)))
 
 
 def _css_problems(site: Site, rel: str, path: Path) -> list[Problem]:
     css = path.read_bytes().decode("utf-8", errors="replace")
     return [_problem(site, rel, [needle], message) for needle, message in _css_text_problems(css)]
+
+
+# --- The sitemap -------------------------------------------------------------------------
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+# MkDocs' sitemap and the languages' alternates the i18n plugin adds (<xhtml:link>): nothing else
+SITEMAP = {f"{SITEMAP_NS}{name}": frozenset() for name in ("urlset", "url", "loc", "lastmod", "changefreq", "priority")}
+SITEMAP[f"{XHTML_NS}link"] = frozenset({"rel", "hreflang", "href"})
+
+
+def _sitemap_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    """The sitemap is XML that a browser opening it reads with its XHTML elements: those of a sitemap only."""
+    import gzip
+    import io
+
+    data = path.read_bytes()
+    if rel.endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                data = f.read(50_000_000)
+        except (OSError, EOFError):
+            return [_problem(site, rel, None, "the compressed sitemap is not gzip")]
+    root = _xml(site, rel, data, "the sitemap")
+    if isinstance(root, list):
+        return root
+    found = []
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in SITEMAP:
+            local = tag.rsplit("}", 1)[-1]
+            found.append(([f"<{local}"], f"a <{local}> element is not allowed in the sitemap"))
+            continue
+        for name, value in element.attrib.items():
+            if name not in SITEMAP[tag]:
+                found.append(([f"{name}="], f"the attribute {name}= is not allowed in the sitemap"))
+            elif name == "href" and (safety.unsafe_url(value) or not urlsplit(value).scheme):
+                found.append(([value[:40]], safety.unsafe_url(value) or "the sitemap's addresses are absolute"))
+    return _problems(site, rel, found)
+
+
+# --- The open data ---------------------------------------------------------------------
+
+def _csv_problems(site: Site, rel: str, path: Path) -> list[Problem]:
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return [_problem(site, rel, None, f"is not a UTF-8 CSV table ({exc})")]
+    found = []
+    for cell in (cell for row in rows for cell in row):
+        if safety.formula(cell):
+            found.append(([cell.strip()[:40]], f'"{cell.strip()[:30]}" {safety.FORMULA_MESSAGE}'))
+    return _problems(site, rel, found)
 
 
 # --- Where the gate is called from ----------------------------------------------------

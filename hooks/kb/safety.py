@@ -41,7 +41,7 @@ _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 def unsafe_url(url: str, schemes=SAFE_SCHEMES) -> str | None:
     """Why `url` may not be a link target (None when it is safe): a relative address or an allowed scheme."""
     cleaned = _IGNORED.sub("", url)
-    if cleaned.startswith("//") or cleaned.startswith("\\"):
+    if cleaned.replace("\\", "/").startswith("//"):  # browsers read \ as / (/\host is //host)
         return f'"{url}" leaves the site without saying how: write the full address, starting with https://'
     scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/", 1)[0] else ""
     if scheme and scheme not in schemes:
@@ -132,11 +132,31 @@ def _markdown():
 MAX_BRACKETS = 50
 MAX_TEXT = 20_000  # characters, like a page's paragraph (kb.pagefile)
 
+# What makes a spreadsheet read a cell of the open data's CSV as a formula (=HYPERLINK(…) sends the
+# sheet's cells away when clicked; =cmd|… asks to run a program): =, +, - or @ first, after blanks (and,
+# in data text, Markdown's emphasis and link brackets, which the CSV's plain text drops)
+FORMULA = re.compile(r"^[\s*_\[]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+FORMULA_MESSAGE = ("would be a formula in the spreadsheets that open the open data's CSV (=, +, - or @ "
+                   "first): begin the text otherwise")  # fmt: skip
+
+
+def formula(text: str) -> bool:
+    """Whether `text`, a cell of a CSV table, is read as a formula by spreadsheets (a number is not)."""
+    if not FORMULA.match(text):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
+
 
 def check_data_text(text: str) -> list[str]:
     """What is wrong with `text` as data text (empty when it is in the safe inline Markdown subset)."""
     if len(text) > MAX_TEXT:
         return [f"this text has {len(text):,} characters; at most {MAX_TEXT:,}: shorten it"]
+    if formula(text):
+        return [f'"{text.strip()[:30]}" {FORMULA_MESSAGE}']
     if not any(c in text for c in "<[{&"):
         return []  # without these, Markdown can make no link, attribute or tag
     if text.count("[") > MAX_BRACKETS:

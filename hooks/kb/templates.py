@@ -5,6 +5,9 @@ HTML-escaped exactly once, when the template prints it. Text that is
 already HTML (a bilingual field marked with its language, a label) comes
 from the helpers below as `Markup`, so it is not escaped twice.
 
+Templates are rendered in Jinja's sandbox: no attribute beginning with `_`, so no way from a template
+to the build's environment or files.
+
 Templates live in the project's `templates/` folder:
 
 - `directives/<name>.md`: what `<!-- kb:name -->` becomes (Markdown with some HTML);
@@ -27,6 +30,7 @@ from jinja2 import (
     UndefinedError,
     select_autoescape,
 )
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import locale, text
@@ -44,7 +48,9 @@ def environment(folder: Path = DEFAULT_FOLDER, cache: Path | None = None) -> Env
     (Jinja checks each template's source, so an edited template is compiled again)."""
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    env = Environment(
+    # sandboxed: a template (a file a pull request may change) reads the data and the helpers, never
+    # Python's insides (`cycler.__init__.__globals__.os.environ` would print the build's environment)
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(str(folder)),
         bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         # Vega-Lite specifications are JSON: their values are written with `tojson`

@@ -9,7 +9,9 @@ Checked when a build or `make check` starts, before any file is read:
 - `content/` holds pages (Markdown) and the files the site publishes as they are,
   by type: images anywhere, stylesheets under `assets/stylesheets/`, and the
   site's own scripts (`SITE_SCRIPTS`) only. An HTML or JavaScript file would
-  reach readers without any of the site's checks.
+  reach readers without any of the site's checks. Names are letters, digits,
+  `-`, `_` and the type's dot (a page's name no other dot: `index.html.md`
+  would take the place of a file the build writes).
 
 The output gate (`gate.py`) checks the published site again: this is for early,
 precise messages.
@@ -18,6 +20,7 @@ precise messages.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -37,6 +40,7 @@ SITE_SCRIPTS = frozenset(
 )
 IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico"})
 STYLESHEETS = "assets/stylesheets/"
+NAME = re.compile(r"[\w.-]+")  # a file or folder of content/ (\w: letters of any alphabet, digits, _)
 CONTENT_TYPES = (
     "pages are Markdown (.md); images (" + ", ".join(sorted(IMAGES)) + ") may go anywhere, stylesheets (.css) "
     f"under content/{STYLESHEETS}"
@@ -99,13 +103,24 @@ def content_problems(root: Path) -> list[Problem]:
     """Files of `content/` that are neither pages nor of a type the site publishes as it is."""
     problems = []
     for rel, info in entries(root, ("content",)):
-        if isinstance(info, OSError) or not stat.S_ISREG(info.st_mode):
+        if isinstance(info, OSError) or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
             continue  # special_files says it
         inside = rel.split("/", 1)[1] if "/" in rel else rel
         name = rel.rsplit("/", 1)[-1]
         suffix = Path(name).suffix.lower()
         if name.startswith(".") or any(part.startswith(".") for part in rel.split("/")):
             continue  # never published (MkDocs leaves out dot files)
+        if not NAME.fullmatch(name):
+            problems.append(Problem(repr(rel)[1:-1], None, "", "a file's name may hold only letters, digits, - and _ "
+                                    "(and the dot before its type): no space, quote, new line or other sign, which "
+                                    "would reach the page's address, the sitemap and the site's links"))  # fmt: skip
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            continue
+        if suffix == ".md" and "." in name[: -len(suffix)]:
+            problems.append(Problem(rel, None, "", f"a page's name may not hold a dot: {name} would be published "
+                                                   f"at {name[:-3]}/, like a file the build writes"))  # fmt: skip
+            continue
         if suffix == ".md" or suffix in IMAGES:
             continue
         if suffix == ".css" and inside.startswith(STYLESHEETS):
