@@ -18,10 +18,12 @@ import os
 import re
 import shutil
 import sys
+import traceback
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
@@ -724,11 +726,31 @@ def _sharing_card(page, config, title: str) -> None:
     page.meta["kb_card_alt"] = " — ".join(part for part in (site or config.site_name, section, title) if part)
 
 
+class _ThemeSandbox(SandboxedEnvironment):
+    """Jinja's sandbox for the theme's templates; what it refuses is a plain problem at the template's line."""
+
+    def handle_exception(self, source=None):
+        if not isinstance(sys.exc_info()[1], SecurityError):
+            return super().handle_exception(source)
+        try:
+            super().handle_exception(source)  # raises the error with the templates' own lines
+        except SecurityError as refused:
+            frames = [f for f in traceback.extract_tb(refused.__traceback__) if _in_project(f.filename)]
+            where = f"{Path(frames[-1].filename).resolve().relative_to(ROOT).as_posix()}:{frames[-1].lineno}" if frames else "a template"
+            raise PluginError(f"{where}: this template reaches into Python's insides ({refused}); templates may "
+                              "use the page's and the site's values only: remove it") from None
+
+
+def _in_project(filename: str) -> bool:
+    path = Path(filename).resolve()
+    return path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv")
+
+
 def on_env(env, config, files):
     # The theme's templates (overrides/ among them, files a pull request may change) are rendered in
     # Jinja's sandbox: `cycler.__init__.__globals__.os.environ` would print the build's environment.
     if not isinstance(env, SandboxedEnvironment):
-        env.__class__ = type("SandboxedThemeEnvironment", (SandboxedEnvironment, type(env)), {})
+        env.__class__ = type("SandboxedThemeEnvironment", (_ThemeSandbox, type(env)), {})
         env.globals["range"] = safe_range
         env.binop_table, env.unop_table = env.default_binop_table.copy(), env.default_unop_table.copy()
     # Compiling the theme's templates is a tenth of each language's build: keep

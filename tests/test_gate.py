@@ -420,6 +420,9 @@ def test_a_theme_template_cannot_print_the_build_environment(tmp_path, monkeypat
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "is unsafe" in result.stdout + result.stderr
+    # a plain problem at the template's line, no traceback
+    assert "overrides/main.html:" in result.stdout + result.stderr and "reaches into Python's insides" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
     assert "ghp_" not in result.stdout + result.stderr
     published = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and b"ghp_" in p.read_bytes()]
     assert published == []
