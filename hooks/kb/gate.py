@@ -505,7 +505,7 @@ def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | Non
 def _site_path(site: Site) -> str:
     """The path the site is served under ("/" or, on a project's GitHub Pages, "/<repository>/"): the
     theme writes some addresses from it (the 404 page's), and they are the site's own."""
-    path = urlsplit(site.site_url or "/").path or "/"
+    path = safety.site_path(site.site_url)
     return path if path.endswith("/") else path + "/"
 
 

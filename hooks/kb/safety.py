@@ -235,11 +235,16 @@ def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def site_path(site_url: str | None) -> str:
+    """The path the site is served under ("/", or "/<repository>/" on a project's GitHub Pages)."""
+    return urlsplit(site_url or "/").path or "/"
+
+
 def base_url_of(dest: str, site_url: str | None) -> str:
     """The theme's `base_url` for the page published at `dest` (e.g. "en/about/index.html"): the way
     up to the site's root, or for a 404 page (served at any depth) the site's path, as MkDocs gives it."""
     if dest == "404.html" or (dest.endswith("/404.html") and dest.count("/") == 1):
-        return urlsplit(site_url or "/").path or "/"
+        return site_path(site_url)
     depth = dest.count("/")
     return "/".join([".."] * depth) if depth else "."
 
