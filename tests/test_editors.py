@@ -258,7 +258,7 @@ def test_a_one_word_change_in_a_long_line_is_marked_inside_it():
 # --- 5. Stable ids: inserting, moving or sorting records changes no translation's status -------------
 
 
-def test_inserting_a_timeline_event_in_date_order_makes_one_note_not_one_per_later_event(tmp_path):
+def test_inserting_a_timeline_event_in_date_order_changes_no_later_events_status(tmp_path):
     project = copy_project(tmp_path / "project")
     new = (
         "  - id: 2011-new-event\n"
@@ -277,9 +277,13 @@ def test_inserting_a_timeline_event_in_date_order_makes_one_note_not_one_per_lat
     )
     result = check(project)
     assert result.returncode == 0, result.stdout
-    notes = problem_lines(result.stdout)
-    assert len(notes) == 1, notes
-    assert "events[2011-new-event].title: this English text was never recorded" in notes[0]
+    # the new event, written in both languages, is translated; no later event is called outdated
+    assert ": 0 problem(s), 0 note(s)" in result.stdout, problem_lines(result.stdout)
+    assert record_pending(project) == ["data/timeline.yml: 1 new English text(s) recorded with their French"]
+    edit(project / "data/timeline.yml", 'fr: "Un nouvel événement."', 'fr: "Un événement nouveau."')
+    notes = problem_lines(check(project).stdout)
+    assert "events[2011-new-event].title: the French changed since" in notes[0], notes
+    assert all("events[2011-new-event].title" in note for note in notes), notes  # the note and its listing
 
 
 def test_moving_and_sorting_records_changes_no_translations_status(tmp_path):

@@ -148,19 +148,22 @@ def test_data_fields_whose_french_changed_since_their_english(tmp_path):
     assert translations.data_statuses(load_data_from(tmp_path), tmp_path) == []
 
 
-def test_a_data_field_never_recorded_is_outdated_without_a_diff(tmp_path):
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "glossary.yml").write_text(DATA, encoding="utf-8")
+def test_a_data_text_written_in_both_languages_is_translated_and_its_next_french_change_is_not(tmp_path):
+    """No French recorded: the text was written in both languages at once (a new record, a new kind);
+    `record_new_texts` (run on main after the merge) keeps its French, so the next change shows."""
+    (tmp_path / "data" / "schemas").mkdir(parents=True)
+    (tmp_path / "data" / "schemas" / "glossary.schema.json").write_text("{}", encoding="utf-8")
+    path = tmp_path / "data" / "glossary.yml"
+    path.write_text(DATA, encoding="utf-8")
+    statuses = translations.data_statuses(load_data_from(tmp_path), tmp_path, translated=True)
+    assert {s.state for s in statuses} == {"translated"} and len(statuses) == 3
+    assert translations.record_new_texts(tmp_path) == ["data/glossary.yml: 3 new English text(s) recorded with their French"]
+    assert translations.record_new_texts(tmp_path) == []  # nothing new: the records stay as they are
+    path.write_text(DATA.replace("l'on sert", "l'on soutient"), encoding="utf-8")
     statuses = translations.data_statuses(load_data_from(tmp_path), tmp_path)
-    assert [(s.field, s.state, s.before) for s in statuses] == [
-        ("terms[accountability].term", "outdated", None),
-        ("terms[accountability].definition", "outdated", None),
-        ("terms[ally].term", "outdated", None),
-    ]
-    assert report_lines(statuses[:1])[1] == (
-        "    no record of the French text this English translates: "
-        "check it, then run make translations-done DATA=data/glossary.yml"
-    )
+    assert [(s.field, s.state) for s in statuses] == [("terms[accountability].definition", "outdated")]
+    assert translations.record_new_texts(tmp_path) == []  # an outdated text keeps the French it translates
+    assert translations.data_statuses(load_data_from(tmp_path), tmp_path) == statuses
 
 
 def load_data_from(root: Path):

@@ -22,9 +22,12 @@ A data field is missing its translation when a bilingual field has `fr` but
 no `en`; the site then shows the French text marked `lang="fr"`. Its English
 text is outdated when its French text differs from the one recorded beside
 it in `translations/<lang>/data/<name>.yml` when the translation was marked
-done (``make translations-done DATA=data/<name>.yml``), or when none was
-recorded. Records are named by their `id`, so that reordering a list changes
-nothing.
+done (``make translations-done DATA=data/<name>.yml``). A text with no French recorded is
+translated: it was written in both languages at once (a new record, a new kind
+of data) or its English was added to a French-only text; `record` (run on main
+after each merge) then keeps its French, so that a later change of the French
+makes the English outdated. Records are named by their `id`, so that
+reordering a list changes nothing.
 
 The readers' descriptions of the open data (`x-description` in
 `data/schemas/*.schema.json`) are data texts too, recorded in
@@ -491,7 +494,9 @@ def data_statuses(data, root: Path | None = None, translated: bool = False) -> l
                     continue
                 before = records[lang].get(record_key(doc.data, path))
                 line = doc.line_of((*path, lang))
-                if before != value[SOURCE] and doc.file not in said_done:
+                # a text with no French recorded was written in both languages at once (a new record, a new
+                # kind) or translated since its French was written: translated, and `record` keeps its French
+                if before is not None and before != value[SOURCE] and doc.file not in said_done:
                     out.append(
                         Status("data", *where, "outdated", field_path(path, doc.data), line, before=before, now=value[SOURCE])
                     )
@@ -548,6 +553,32 @@ def record_pending(root: Path) -> list[str]:
         out.append(f"{_shown(path, root)}: {mark_data_done(path, root)} English texts recorded as up to date")
     if files:
         (root / STORE / DONE_LIST).write_text(DONE_LIST_HEAD + "[]\n", encoding="utf-8")
+    out += record_new_texts(root)
+    return out
+
+
+def record_new_texts(root: Path) -> list[str]:
+    """Keep the French of every text written in both languages whose French no record keeps yet (a new
+    record, a new kind, an English text added): from now on a change of its French makes its
+    translation outdated. The texts already recorded keep their record. One line per record changed."""
+    from .yamlfile import load_yaml
+
+    out = []
+    schemas = root / "data" / "schemas"
+    paths = [p for p in sorted((root / "data").glob("*.yml")) if (schemas / f"{p.stem}.schema.json").is_file()]
+    for path in [*paths, *sorted(schemas.glob("*.schema.json"))]:
+        file = path.relative_to(root).as_posix()
+        doc, problems = load_yaml(path, file)
+        if problems or doc is None:
+            continue  # a file that cannot be read records nothing (its problems fail the check)
+        fields = text_fields(doc)
+        for lang in TARGETS:
+            kept = read_data_record(root, file, lang)
+            record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
+            added = len(record.keys() - kept.keys())
+            if added:
+                _write_data_record(root, file, lang, {key: kept.get(key, french) for key, french in record.items()})
+                out.append(f"{file}: {added} new {project().names.get(lang, lang)} text(s) recorded with their French")
     return out
 
 
@@ -668,12 +699,16 @@ def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
         raise KbError(problems)
     fields = text_fields(doc)
     record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
+    _write_data_record(root, file, lang, record)
+    return len(record)
+
+
+def _write_data_record(root: Path, file: str, lang: str, record: dict[str, str]) -> None:
     target = data_record_path(root, file, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = DATA_RECORD_HEAD.format(lang_name=project().names.get(lang, lang), file=file)
     text += yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=4096) if record else ""
     target.write_text(text, encoding="utf-8")
-    return len(record)
 
 
 def report_lines(statuses: list[Status], show_all: bool = False) -> list[str]:
