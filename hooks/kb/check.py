@@ -182,14 +182,14 @@ RECORD_PAGE = (
 
 def link_problems(root: Path, data, expanded: dict) -> list[Problem]:
     """Links, anchors and the navigation, as the build checks them (kb.links)."""
-    from .pages import generated_pages
+    from .pages import generated_pages, placed_listings
 
     problems = links.check(expanded)
     source = LANGS[0]
     built = {rel for lang, rel in expanded if lang == source}
     env = templates.environment(root / "templates")
     ctx = Context(data, source, "", 0, source, LANGS, env, render.registry(data), root)
-    generated = {page.path for page in generated_pages(ctx)}
+    generated = {page.path for page in generated_pages(ctx)} | placed_listings(data)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     return problems + links.check_nav(config, built, generated)
 

@@ -2,7 +2,7 @@
 
 Each `data/<name>.yml` has a JSON Schema `data/schemas/<name>.schema.json`
 (editors' IDEs use the same schemas). Beyond standard JSON Schema, the
-schemas use three keywords of ours, checked here:
+schemas use keywords of ours, checked here:
 
 - ``x-unique-ids``: on a list of records, the name of the field that must be
   unique (``"id"``);
@@ -10,7 +10,14 @@ schemas use three keywords of ours, checked here:
   (``"coalitions"``);
 - ``x-country``: the value must be an ISO 3166-1 alpha-2 country code;
 - ``x-date``: a full date (``"2021-06-30"``) must be a day that exists;
-- ``x-page``: the value must be the path of a page under ``content/<language>/``.
+- ``x-page``: the value must be the path of a page under ``content/<language>/``;
+- ``x-languages``: the keys of a text (``{fr: …, en: …}``) must be languages of
+  mkdocs.yml, so that adding a language needs no schema edited.
+
+Every data file is declared by a kind of `data/kinds.yml`, and every kind's
+data file and templates exist (`kb.kinds.problems`): a misspelt name is a
+problem at its line. Ids are unique in every file, with or without
+``x-unique-ids``.
 
 Every string of every file must also be in the safe inline Markdown subset
 (`kb.safety.check_data_text`): it may reach a page as Markdown.
@@ -137,6 +144,18 @@ def _make_validator_class(known_ids: dict[str, set[str] | None], pages: frozense
                 "x-page", f'there is no page "{instance}" in content/ (paths are relative to content/<language>/)'
             )
 
+    def x_languages(validator, enabled, instance, schema):
+        # a text's languages are mkdocs.yml's (common.schema.json lists none it would have to be edited for)
+        if enabled and isinstance(instance, dict):
+            languages = project().all
+            for lang in [k for k in instance if k not in languages]:
+                yield _Error(
+                    "x-languages",
+                    f'"{lang}" is not a language of the site (mkdocs.yml builds {", ".join(languages)}): check its '
+                    "spelling, or add the language to mkdocs.yml",
+                    path=(lang,),
+                )
+
     def x_unique_ids(validator, key, instance, schema):
         if not isinstance(instance, list):
             return
@@ -156,7 +175,14 @@ def _make_validator_class(known_ids: dict[str, set[str] | None], pages: frozense
 
     return validators.extend(
         Draft202012Validator,
-        {"x-ref": x_ref, "x-country": x_country, "x-date": x_date, "x-page": x_page, "x-unique-ids": x_unique_ids},
+        {
+            "x-ref": x_ref,
+            "x-country": x_country,
+            "x-date": x_date,
+            "x-page": x_page,
+            "x-unique-ids": x_unique_ids,
+            "x-languages": x_languages,
+        },
     )
 
 
@@ -272,11 +298,14 @@ def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path, content
     for package in ("jsonschema", "referencing", "babel", "PyYAML"):
         digest.update(f"{package} {metadata.version(package)}".encode())
     code = Path(__file__).parent
-    inputs = [code / "data.py", code / "yamlfile.py", code / "problems.py", code / "safety.py"]
+    inputs = [code / "data.py", code / "yamlfile.py", code / "problems.py", code / "safety.py", code / "kinds.py"]
     inputs += sorted(data_dir.glob("*.yml")) + sorted((data_dir / "schemas").glob("*.json"))
     for path in inputs:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update("\0".join(sorted(_page_paths(content_dir))).encode())
+    digest.update(repr(project()).encode())  # a text's languages (x-languages)
+    templates = (root or data_dir.parent) / "templates"  # the templates the kinds name must exist (kb.kinds)
+    digest.update("\0".join(sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*"))).encode())
     target = cache_dir / f"data-{digest.hexdigest()[:32]}.pickle"
     try:
         return pickle.loads(target.read_bytes())
@@ -295,6 +324,7 @@ def load_data_cached(data_dir: Path, root: Path | None, cache_dir: Path, content
 def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None = None) -> Data:
     """Load and validate every ``*.yml`` of `data_dir`; raise `KbError` listing all problems."""
     from referencing import Registry, Resource
+    from referencing.exceptions import Unresolvable
     from referencing.jsonschema import DRAFT202012
 
     root = root or data_dir.parent
@@ -328,7 +358,12 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
         if doc is None or schema is None:
             continue
         found = []
-        for error in validator_class(schema, registry=registry).iter_errors(doc.data):
+        try:
+            errors = list(validator_class(schema, registry=registry).iter_errors(doc.data))
+        except Unresolvable as exc:  # a `$ref` that leads nowhere (a misspelt definition): the schema's problem
+            problems.append(_unresolvable(schema_dir / f"{name}.schema.json", root, exc))
+            continue
+        for error in errors:
             # report the deepest, most specific errors of a oneOf/anyOf
             for err in _leaves(error):
                 path, message = _plain(err)
@@ -341,12 +376,36 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
         found += [(path, message) for path, message in _check_texts(doc)]
         problems += [doc.problem(path, message) for path, message in found]
         invalid[name] = _records_with_problems(doc, [path for path, _ in found] + lines_of_problems.get(name, []))
+    if not any(p.file == "data/kinds.yml" for p in problems):  # declarations that could be read and validated
+        from .kinds import DECLARATIONS, problems as kind_problems
+
+        problems += kind_problems(docs.get(DECLARATIONS), set(docs), root / "templates")
     data = Data({name: doc for name, doc in docs.items() if doc is not None}, {k: v for k, v in invalid.items() if v})
     if problems:
         error = KbError(problems)
         error.data = data  # what could be read, so that pages can still be checked in the same run
         raise error
     return data
+
+
+def _unresolvable(path: Path, root: Path, exc: Exception) -> Problem:
+    """A schema's `$ref` to a definition or a file that does not exist, at the line that names it."""
+    ref = str(getattr(exc, "ref", "") or getattr(getattr(exc, "_wrapped", None), "ref", "") or "")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next((n for n, text in enumerate(lines, 1) if ref and ref in text and "$ref" in text), None)
+    defs = ", ".join(sorted(_common_defs(path.parent))) or "(none)"
+    message = (
+        f'the reference "{ref}" leads nowhere: check its spelling (a file of data/schemas/, then #/$defs/ and a '
+        f"definition; common.schema.json defines: {defs})"
+    )
+    return Problem(path.relative_to(root).as_posix(), line, "$ref", message)
+
+
+def _common_defs(folder: Path) -> list[str]:
+    try:
+        return list(json.loads((folder / "common.schema.json").read_text(encoding="utf-8")).get("$defs", {}))
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _duplicate_ids(doc: YamlDoc) -> list[tuple[tuple, str]]:

@@ -9,8 +9,10 @@ the templates do the rendering.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .data import Data
+from .problems import Problem
 
 DECLARATIONS = "kinds"  # data/kinds.yml
 
@@ -39,9 +41,10 @@ class PagesDecl:
     follows: str
     sources: tuple[str, ...]
     title: str  # field holding the record's name
-    description: str  # field summarised in the page's description
+    description: str | None = None  # field summarised in the page's description (None: the name and the kind's title)
     options: dict = field(default_factory=dict)
     listing_follows: str | None = None  # the listing page goes after this page when `nav` does not list it
+    short: str | None = None  # field holding a short name (an acronym), added after the name in brackets
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ class Kind:
 
 
 def kinds(data: Data) -> list[Kind]:
-    """The declared kinds whose data file exists, in the order of the declarations."""
+    """The declared kinds whose data file exists, in the order of the declarations (a kind whose file
+    does not exist is a problem of the data, `problems`)."""
     if DECLARATIONS not in data:
         return []
     out = []
@@ -92,6 +96,56 @@ def kinds(data: Data) -> list[Kind]:
         )
         out.append(Kind(k["name"], k["title"], k["published"], directives, pages, charts))
     return out
+
+
+def problems(doc, names: set[str], templates: Path) -> list[Problem]:
+    """What is wrong between data/kinds.yml (`doc`, read) and the project: a kind naming a data file that
+    does not exist, a data file (of `names`) no kind declares, a template that does not exist. Each at
+    its line: a misspelt name would otherwise leave a list, a page or a download out without a word."""
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(DECLARATIONS), list):
+        return []
+    declared, found = set(), []
+    for i, k in enumerate(doc.data[DECLARATIONS]):
+        if not isinstance(k, dict) or not isinstance(k.get("name"), str):
+            continue
+        declared.add(k["name"])
+        if k["name"] not in names:
+            others = ", ".join(sorted(names - {DECLARATIONS})) or "(none)"
+            message = (
+                f'there is no data file data/{k["name"]}.yml: check the spelling of `name` (data files: {others}), '
+                "or add the file"
+            )
+            found.append(doc.problem((DECLARATIONS, i, "name"), message))
+        for path, folder, template in _templates(k):
+            if isinstance(template, str) and not (templates / folder / template).is_file():
+                there = sorted(p.name for p in (templates / folder).glob("*") if p.is_file())
+                message = (
+                    f"there is no template templates/{folder}/{template}: check its spelling "
+                    f"(templates there: {', '.join(there) or 'none'}), or add it"
+                )
+                found.append(doc.problem((DECLARATIONS, i, *path), message))
+    for name in sorted(names - declared - {DECLARATIONS}):
+        message = (
+            f"no kind declares data/{name}.yml in data/kinds.yml: add `- name: {name}` there (docs/data.md, "
+            "Add a kind of data), or check the spelling of the file's name"
+        )
+        found.append(Problem(f"data/{name}.yml", 1, "", message))
+    return found
+
+
+def _templates(k: dict):
+    """(field path in the kind, folder under templates/, template) of every template a kind names."""
+    for j, d in enumerate(k.get("directives") or []):
+        if isinstance(d, dict):
+            yield ("directives", j, "template"), "directives", d.get("template")
+            if isinstance(d.get("stylesheet"), dict):
+                yield ("directives", j, "stylesheet", "template"), "assets", d["stylesheet"].get("template")
+    if isinstance(k.get("pages"), dict):
+        yield ("pages", "template"), "pages", k["pages"].get("template")
+    for j, c in enumerate(k.get("charts") or []):
+        if isinstance(c, dict) and isinstance(c.get("name"), str):
+            where = ("charts", j, "template" if "template" in c else "name")
+            yield where, "charts", c.get("template", f"{c['name']}.vl.json")
 
 
 def published(data: Data) -> list[Kind]:

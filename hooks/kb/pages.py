@@ -63,8 +63,12 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
             if index in bad:
                 continue  # a record with problems (listed with the data's) makes no page
             name = text.plain(_field(record, decl.title, kind.name), ctx.lang, ctx.source)
-            acronym = f" ({record['acronym']})" if record.get("acronym") else ""
-            summary = _plain(text.plain(_field(record, decl.description, kind.name), ctx.lang, ctx.source))
+            short = record.get(decl.short) if decl.short else None  # an acronym, say (`short:` in kinds.yml)
+            name += f" ({text.plain(short, ctx.lang, ctx.source) if isinstance(short, dict) else short})" if short else ""
+            if decl.description:
+                summary = _plain(text.plain(_field(record, decl.description, kind.name), ctx.lang, ctx.source))
+            else:  # no field to summarise: the record's name and what it is
+                summary = f"{name}{text.colon(ctx.data, ctx.lang)} {text.plain(kind.title, ctx.lang, ctx.source)}"
             description = summary if len(summary) <= 155 else summary[:152].rsplit(" ", 1)[0] + "…"
             front = yaml.safe_dump(
                 {"description": description, "sources": list(decl.sources), "generated_from": f"data/{kind.name}.yml"},
@@ -78,7 +82,7 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
                 f"pages/{decl.template}",
                 page_ctx,
                 record=record,
-                title=name + acronym,
+                title=name,
                 kind=kind.name,
                 options=decl.options,
                 description=decl.description,
@@ -87,13 +91,19 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
                 GeneratedPage(
                     path=path,
                     index=decl.follows,
-                    title=escape(name + acronym),
+                    title=escape(name),
                     markdown=f"---\n{front}---\n\n" + body,
                     source=f"data/{kind.name}.yml",
                     line=ctx.data.files[kind.name].line_of((key, index, "id")),
                 )
             )
     return pages
+
+
+def placed_listings(data) -> set[str]:
+    """The listing pages the kinds place in the navigation themselves (`listing_follows:`), which
+    mkdocs.yml's `nav` need not list."""
+    return {k.pages.follows for k in kinds.kinds(data) if k.pages and k.pages.listing_follows}
 
 
 # The longest part of an address (bytes; file systems allow 255, and a folder or `index.html` is added).

@@ -70,6 +70,7 @@ def environment(folder: Path = DEFAULT_FOLDER, cache: Path | None = None) -> Env
     env.tests["contains"] = lambda values, value: value in values
     env.globals["heading_text"] = text.heading_text
     env.globals["plain_markdown"] = text.plain_markdown
+    env.globals["link"] = text.link  # a `url` or `email` value as a link (http, https, mailto only)
     return env
 
 

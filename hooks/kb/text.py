@@ -61,6 +61,24 @@ def cell(text) -> Markup:
     return Markup(str(escape(text)).replace("|", "&#124;").replace("\n", " "))
 
 
+# The forms of data/schemas/common.schema.json's `url` and `email`, checked again where they become links.
+URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s\"'<>()\[\]{}|\\^`]*)?")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# What HTML or Markdown would read in the shown address (`_`, `*`, `[`…), written as character references.
+_SHOWN = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'*_[]`^~\\|{}#:"})
+
+
+def link(value, format: str) -> Markup:
+    """A web address (format `url`: http or https) or an e-mail address (`email`: mailto) of the data as a
+    link that shows it; any other value, or one not in that form, as escaped text."""
+    if isinstance(value, str):
+        href = value if format == "url" and URL.fullmatch(value) else None
+        href = f"mailto:{value}" if format == "email" and EMAIL.fullmatch(value) else href
+        if href is not None:
+            return Markup('<a href="{}">{}</a>').format(href, Markup(value.translate(_SHOWN)))
+    return escape(value)
+
+
 def collate(text: str) -> str:
     """A sort key that ignores case and accents."""
     return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
