@@ -370,3 +370,18 @@ def test_a_kind_with_its_own_listing_page_and_a_chart_is_five_files(tmp_path):
     rows = list(csv.DictReader(io.StringIO((out / "assets" / "data" / "partners.csv").read_text(encoding="utf-8"))))
     assert [r["name_en"] for r in rows] == NAMES["en"]
     assert json.loads((out / "assets" / "data" / "partners.json").read_text())["partners"][0]["id"] == "red-a"
+
+
+def test_what_a_record_cites_is_declared_by_its_schema_not_by_a_field_name(added):
+    """The quotations of a record are checked against the sources its schema says it refers to
+    (`x-ref: bibliography`), whatever the field's name."""
+    from kb.data import reference_fields
+
+    path = added / "data" / "schemas" / "partners.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    fields = schema["properties"]["partners"]["items"]["properties"]
+    fields["cited_in"] = {"$ref": "common.schema.json#/$defs/source_ids"}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert reference_fields(added, "partners", "bibliography") == ("cited_in",)
+    assert reference_fields(ROOT, "timeline", "bibliography") == ("source",)
+    assert reference_fields(ROOT, "collectives", "bibliography") == ("sources",)

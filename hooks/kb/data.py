@@ -388,6 +388,39 @@ def load_data(data_dir: Path, root: Path | None = None, content_dir: Path | None
     return data
 
 
+def reference_fields(root: Path, name: str, target: str) -> tuple[str, ...]:
+    """The fields of the records of `data/<name>.yml` whose values are ids of `data/<target>.yml` (`x-ref`
+    in its schema, on the field or on its items), in the schema's order: what a record refers to is
+    declared by the schema, not by a field's name."""
+    folder = root / "data" / "schemas"
+
+    def read(file: str) -> dict:
+        try:
+            return json.loads((folder / file).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def resolve(node, here: str, depth: int = 0) -> tuple[dict, str]:
+        while isinstance(node, dict) and "$ref" in node and depth < 10:
+            file, _, pointer = node["$ref"].partition("#")
+            here, node, depth = file or here, read(file or here), depth + 1
+            for part in [p for p in pointer.split("/") if p]:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+        return (node if isinstance(node, dict) else {}), here
+
+    here = f"{name}.schema.json"
+    top, here = resolve(read(here), here)
+    lists = [resolve(n, here) for n in (top.get("properties") or {}).values()]
+    found = []
+    for node, where in lists:
+        items, where = resolve(node.get("items"), where)
+        for field, prop in (items.get("properties") or {}).items():
+            prop, at = resolve(prop, where)
+            if target in (prop.get("x-ref"), resolve(prop.get("items"), at)[0].get("x-ref")):
+                found.append(field)
+    return tuple(dict.fromkeys(found))
+
+
 def _unresolvable(path: Path, root: Path, exc: Exception) -> Problem:
     """A schema's `$ref` to a definition or a file that does not exist, at the line that names it."""
     ref = str(getattr(exc, "ref", "") or getattr(getattr(exc, "_wrapped", None), "ref", "") or "")

@@ -397,12 +397,13 @@ def _page_sources(root: Path) -> dict[str, list[str]]:
     return by_kind
 
 
-def _record_sources(record) -> list[str] | None:
+def _record_sources(record, fields: tuple[str, ...]) -> list[str] | None:
+    """The sources a record quotes: its fields that refer to the bibliography (`x-ref` in its schema)."""
     if not isinstance(record, dict):
         return None
     if record.get("kind") == "source" and record.get("id"):  # a source's own bibliography entry quotes it
         return [record["id"]]
-    for key in ("source", "sources", "cited_by"):
+    for key in fields:
         value = record.get(key)
         if value:
             return [value] if isinstance(value, str) else list(value)
@@ -428,7 +429,7 @@ SKIPPED_DATA = {"labels", "kinds"}  # the site's own words and wiring: no source
 
 
 def check_data(root: Path, sources: dict[str, Source]) -> list[Problem]:
-    from .data import records_key
+    from .data import records_key, reference_fields
     from .yamlfile import load_yaml
 
     problems: list[Problem] = []
@@ -444,8 +445,9 @@ def check_data(root: Path, sources: dict[str, Source]) -> list[Problem]:
             key = records_key(doc.data)
         except Exception:
             continue
+        refers = reference_fields(root, path.stem, "bibliography")
         for index, record in enumerate(doc.data.get(key) or []):
-            ids = _record_sources(record) or shown_by.get(path.stem, [])
+            ids = _record_sources(record, refers) or shown_by.get(path.stem, [])
             docs = [sources[i] for i in ids if i in sources]
             texts: list = []
             _walk(record, (key, index), texts)
