@@ -186,8 +186,10 @@ def test_a_missing_template_is_one_problem_before_the_pages_that_need_it(tmp_pat
     edit(project / "content/fr/about.md", "sources: [", "sourcez: [")  # an unrelated problem, listed after
     result = check(project)
     listed = problem_lines(result.stdout)
-    assert listed[0] == (
-        "  - templates/directives/coalitions.md: this template does not exist: restore it (or remove what asks for it)"
+    # named at the line of data/kinds.yml that asks for it (kb.kinds), the pages that need it under it
+    assert listed[0].startswith(
+        "  - data/kinds.yml:27: kinds[coalitions].directives[coalitions].template: there is no template "
+        "templates/directives/coalitions.md: check its spelling"
     )
     assert listed[1].startswith("  - content/fr/about.md:3: sourcez: unknown field")
     assert "↳ 6 more problems come from this one" in result.stdout

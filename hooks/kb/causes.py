@@ -104,6 +104,11 @@ def group(problems, directive_files: Mapping[str, str] | None = None) -> list[En
         directive = DIRECTIVE.match(p.message)
         if missing:
             template = missing[1]
+            # data/kinds.yml names it at its line (kb.kinds): that problem is the cause
+            named = next((c for c in problems if f"there is no template {template}:" in c.message), None)
+            if named is not None:
+                under.setdefault(named, []).append(p)
+                continue
             if template not in made:
                 made[template] = Problem(
                     template, None, "", "this template does not exist: restore it (or remove what asks for it)"
