@@ -385,3 +385,23 @@ def test_what_a_record_cites_is_declared_by_its_schema_not_by_a_field_name(added
     assert reference_fields(added, "partners", "bibliography") == ("cited_in",)
     assert reference_fields(ROOT, "timeline", "bibliography") == ("source",)
     assert reference_fields(ROOT, "collectives", "bibliography") == ("sources",)
+
+
+def test_a_short_name_after_the_title_is_declared_not_a_field_name_of_the_code(added):
+    """`short: acronym` in data/kinds.yml adds the acronym to a record page's title; a kind that declares
+    no `short` shows none, whatever its records hold."""
+    from kb import pages, render, templates
+    from kb.directives import Context
+
+    def titles(project: Path) -> dict[str, str]:
+        data = load_data(project / "data", project)
+        env = templates.environment(project / "templates")
+        ctx = Context(data, "fr", "", 0, "fr", LANGS, env, render.registry(data), project)
+        return {p.path.rsplit("/", 1)[1]: str(p.title) for p in pages.generated_pages(ctx)}
+
+    found = titles(added)
+    assert found["global-alliance-for-care.md"].endswith(" (GAC)") and found["network-a.md"] == "Réseau A"
+    # the same `short:` on the new kind, naming its `country`
+    edit(added / "data" / "kinds.yml", "      title: name                       #", "      short: country\n      title: name  #")
+    found = titles(added)
+    assert found["network-a.md"] == "Réseau A (EC)" and found["global-alliance-for-care.md"].endswith(" (GAC)")
