@@ -40,7 +40,7 @@ import watchdog.observers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kb import engine, languages, preview  # noqa: E402
+from kb import engine, languages, preview, urls  # noqa: E402
 
 log = logging.getLogger("mkdocs.kb_serve")
 ENGINE = engine.name()
@@ -141,7 +141,7 @@ class PreviewServer(livereload.LiveReloadServer):
             if now - seen > VIEWER_TTL:
                 self.viewers.pop(path, None)
             elif path.startswith(self.mount_path):
-                found.add(path[len(self.mount_path) :].removesuffix("index.html"))
+                found.add(urls.url_of(path[len(self.mount_path) :]))
         return found
 
     def _error_page(self, code: int) -> bytes | None:
@@ -262,7 +262,7 @@ def _scratch(path: str) -> bool:
 
 
 def _read(site: Path, url: str) -> bytes | None:
-    page = site / url / "index.html" if url == "" or url.endswith("/") else site / url
+    page = site / urls.dest_of(url)
     try:
         return page.read_bytes()
     except OSError:

@@ -27,8 +27,8 @@ import hashlib
 import re
 import sys
 from functools import cache
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # --- URLs ---------------------------------------------------------------------
@@ -233,20 +233,6 @@ def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
                 if "{{" not in code and "{%" not in code and "{#" not in code:
                     found.append(code)
     return tuple(dict.fromkeys(found))
-
-
-def site_path(site_url: str | None) -> str:
-    """The path the site is served under ("/", or "/<repository>/" on a project's GitHub Pages)."""
-    return urlsplit(site_url or "/").path or "/"
-
-
-def base_url_of(dest: str, site_url: str | None) -> str:
-    """The theme's `base_url` for the page published at `dest` (e.g. "en/about/index.html"): the way
-    up to the site's root, or for a 404 page (served at any depth) the site's path, as MkDocs gives it."""
-    if dest == "404.html" or (dest.endswith("/404.html") and dest.count("/") == 1):
-        return site_path(site_url)
-    depth = dest.count("/")
-    return "/".join([".."] * depth) if depth else "."
 
 
 def _sha256(code: str) -> str:
