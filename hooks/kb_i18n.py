@@ -138,6 +138,15 @@ def alternate(file, lang: str):
     return getattr(file, "alternates", {}).get(lang)
 
 
+def switcher_links(config) -> list[tuple[str, str]]:
+    """(language, link) of the language switcher of the page being rendered (after the plugin's
+    on_page_context): the page's translation, or the language's home; links relative to the
+    site's root or paths from the host's root."""
+    # the plugin sets them per page as an attribute of `extra`, which Jinja reads before the item
+    alternate = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+    return [(alt["lang"], alt["link"]) for alt in alternate]
+
+
 def switch_to_homes(config) -> None:
     """The plugin points the language switcher at the translation of the last page built;
     on the 404 page it must lead to each language's home."""

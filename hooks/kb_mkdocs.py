@@ -679,7 +679,7 @@ def on_page_context(context, page, config, nav):
         if alternate is not None:
             page.canonical_url = urls.public(config.site_url, alternate.url)
     # the translations for search engines (overrides/main.html), from the language switcher's links
-    links = [(alt["lang"], alt["link"]) for alt in config.extra.get("alternate") or []]
+    links = i18n.switcher_links(config)
     page.meta["kb_alternates"] = urls.alternates(config.site_url, links, i18n.source_language(config))
     return context
 
@@ -766,6 +766,9 @@ def on_env(env, config, files):
     lang, source = i18n.language(config), i18n.source_language(config)
     env.globals["kb_label"] = lambda key: _guard(key, lambda: text.plain(text.label_field(State.data, key), lang, source))
     env.globals["kb_number"] = lambda value: locale.number(value, lang)
+    env.globals.update(urls.theme_globals(config.site_url, lang, source))  # the addresses of overrides/
+    # inline scripts allowed by hash: those of the theme's templates, never any a page holds (main.html)
+    env.globals["kb_policy"] = lambda base_url: Markup(safety.policy_tags(config.theme.dirs, base_url))
     # Jinja's striptags (the theme's <title>, menus, search box) collapses whitespace like MkDocs
     env.filters["striptags"] = lambda value: Markup(_strip_tags(str(value))).unescape()
     return env
@@ -835,11 +838,10 @@ def on_post_page(output, page, config):
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
         output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], *_not_published_words(config))
+        # the theme's pages carry their policy (overrides/main.html); this one is not the theme's
+        output = safety.add_policy(output, config.theme.dirs, urls.base_url(page.file.dest_uri, config.site_url))
     elif COMMAND == "serve":
         output = _show_problems(output, page, config)  # the preview: the page's problems on the page
-    # inline scripts allowed by hash: those of the theme's templates, never any the page holds
-    base_url = urls.base_url(page.file.dest_uri, config.site_url)
-    output = safety.add_policy(output, config.theme.dirs, base_url)
     if COMMAND == "serve":  # the preview serves each page as it writes it: through the gate first
         found = gate.page_problems(gate.site_of(Path(config.site_dir), ROOT, config), page.file.dest_uri, output)
         if found:
@@ -877,8 +879,6 @@ def on_post_template(output, template_name, config):
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
-    base_url = urls.base_url(urls.NOT_FOUND, config.site_url)
-    output = safety.add_policy(output, config.theme.dirs, base_url)
     if i18n.is_source_build(config):
         State.default_404 = output
         return output

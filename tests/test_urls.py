@@ -197,3 +197,51 @@ def test_urls_py_imports_nothing_of_mkdocs_but_its_utils():
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert {m for m in modules if m and m.startswith("mkdocs")} == {"mkdocs.utils"}
+
+
+# --- The theme's blocks that overrides/main.html copies ---------------------------------------------
+
+
+def _block(text: str, name: str) -> list[str]:
+    """The lines of block `name` (stripped, Jinja comments left out), up to its own endblock."""
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)
+    start = re.search(r"\{%%-? block %s -?%%\}" % name, text)
+    assert start, f"no block {name}"
+    depth, lines = 1, []
+    for line in (line.strip() for line in text[start.end() :].splitlines()):
+        depth += line.startswith(("{% block", "{%- block")) and "endblock" not in line
+        depth -= line.startswith(("{% endblock", "{%- endblock"))
+        if depth == 0:
+            return lines
+        if line:
+            lines.append(line)
+    raise AssertionError(f"block {name} never ends")
+
+
+def _without(lines: list[str], first: str) -> list[str]:
+    """`lines` without the {% if %} … {% endif %} that starts with the line `first`."""
+    start = lines.index(first)
+    end = next(i for i in range(start, len(lines)) if lines[i] == "{% endif %}")
+    return lines[:start] + lines[end + 1 :]
+
+
+def test_the_copied_blocks_are_materials_but_for_the_change_they_make():
+    """overrides/main.html copies two of Material's blocks to change one thing in each; a Material
+    upgrade that changes them must be copied again (this fails until it is)."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    ours = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+    # site_meta: the policy first; hreflang links from page.meta.kb_alternates (absolute, x-default)
+    meta = [line for line in _block(ours, "site_meta") if line != "{{ kb_policy(base_url) }}"]
+    assert _block(ours, "site_meta")[1] == "{{ kb_policy(base_url) }}"
+    assert _without(meta, "{% if page.meta and page.meta.kb_alternates %}") == _without(
+        _block(theme, "site_meta"), "{% if config.extra.alternate is iterable %}"
+    )
+    # container: the article marked for Pagefind; the content block is ours
+    article = '<article class="md-content__inner md-typeset">'
+    marked = '<article class="md-content__inner md-typeset"{% if page and page.file %} data-pagefind-body{% endif %}>'
+    assert [article if line == marked else line for line in _block(ours, "container") if "block content" not in line][
+        :5
+    ] == [line for line in _block(theme, "container") if "block content" not in line][:5]
+    assert _block(theme, "container")[-2:] == _block(ours, "container")[-2:] == ["</article>", "</div>"]

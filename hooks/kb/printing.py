@@ -24,6 +24,10 @@ from html import escape
 from . import urls
 
 FILE_NAME = "print.html"
+# Regular expressions on finished HTML, not template overrides: the print page is made from pages
+# already rendered (and checked), after the theme; no template of the theme renders a section's
+# pages together, and a page of its own in MkDocs' navigation would be indexed, listed in the
+# sitemap and given translations. Each pattern is the theme's markup (Material 9.8.1) or ours.
 ARTICLE_OPEN = '<article class="md-content__inner md-typeset"'
 # ids and what names them; `name` too: the radio buttons of content tabs are grouped by it
 ID_ATTR = re.compile(r'\s(id|for|name|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')

@@ -11,7 +11,8 @@ Three layers, each complete on its own:
    HTML parser: no script, frame, object, form, meta or base element, no
    `on…=` attribute, no URL with another scheme than `http(s):`, `mailto:`,
    `tel:` or a relative address.
-3. **The browser** (`add_policy`): every page carries a Content-Security-Policy
+3. **The browser** (`policy_tags`, printed first in `<head>` by `overrides/main.html`;
+   `add_policy` for the page listing a page's problems): every page carries a Content-Security-Policy
    that allows only the site's own files and the inline scripts written in the
    theme's templates, by hash (a fixed set, never read from a page), and a
    `no-referrer` policy.
@@ -207,6 +208,8 @@ SCRIPT_TEMPLATES = "partials/javascripts"  # where the theme keeps its inline sc
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)  # inline, no attribute: run
 _BASE_URL = re.compile(r"\{\{\s*(?:config\.extra\.scope\s*\|\s*d\(\s*base_url\s*\)|base_url)\s*\}\}")
 _BASE = "\x00base_url\x00"
+# The theme's pages print their policy themselves (overrides/main.html, kb_policy); add_policy is
+# for a page the theme does not render (problem_page).
 HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 

@@ -217,3 +217,16 @@ def alternates(site_url: str | None, links, source: str) -> list[dict]:
     out = [{"lang": lang, "href": urljoin(public(site_url, ""), link)} for lang, link in links]
     out += [{"lang": "x-default", "href": alt["href"]} for alt in out if alt["lang"] == source][:1]
     return out
+
+
+# --- For the theme's templates -------------------------------------------------------------------
+
+
+def theme_globals(site_url: str | None, lang: str, source: str) -> dict:
+    """The functions the theme's templates (overrides/) call for the addresses they write, for the
+    language being built."""
+    return {
+        "kb_home": lambda: home(lang, source),  # the language's home, relative to the site's root
+        "kb_from_host": lambda url: under_site(site_url, url),  # a path from the host's root
+        "kb_public": lambda url: public(site_url, url),  # the public address, None without SITE_URL
+    }
