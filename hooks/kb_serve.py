@@ -169,10 +169,9 @@ class PreviewServer(livereload.LiveReloadServer):
         langs = languages.read(Path(self.config_file))
         by_lang: dict[str, set[str]] = {}
         for url in viewed:
-            first = url.split("/", 1)[0]
-            by_lang.setdefault(first if first in langs.targets else langs.source, set()).add(url)
-        for lang, urls in sorted(by_lang.items()):
-            self._build(Path(self.root), preview.Pass(lang, frozenset(urls), cancel), dirty=True)
+            by_lang.setdefault(urls.split_language(url, (langs.source, *langs.targets))[0], set()).add(url)
+        for lang, pages in sorted(by_lang.items()):
+            self._build(Path(self.root), preview.Pass(lang, frozenset(pages), cancel), dirty=True)
 
     def build_site(self, cancel: threading.Event) -> Path:
         """The second pass: the whole site into a new folder."""

@@ -36,6 +36,7 @@ def test_languages_folders_and_homes():
     assert urls.published("en/about/index.html", "en", "fr") == "en/about/index.html"
     assert urls.split_language("en/about/index.html", ("fr", "en")) == ("en", "about/index.html")
     assert urls.split_language("about/index.html", ("fr", "en")) == ("fr", "about/index.html")
+    assert urls.split_language("en/", ("fr", "en")) == ("en", "")  # the English home page's address
     assert urls.split_language("en", ("fr", "en")) == ("fr", "en")  # a file named en, not the folder
     assert urls.split_language("fr/x.html", ("fr", "en")) == ("fr", "fr/x.html")  # no /fr/ folder
 

@@ -49,8 +49,8 @@ def home(lang: str, source: str) -> str:
 def split_language(dest: str, langs) -> tuple[str, str]:
     """(language, the rest) of a published path: `en/about/index.html` → ("en", "about/index.html");
     a path outside every other language's folder is the source language's (`langs[0]`)."""
-    first, _, rest = dest.partition("/")
-    if rest and first in tuple(langs)[1:]:
+    first, slash, rest = dest.partition("/")
+    if slash and first in tuple(langs)[1:]:
         return first, rest
     return tuple(langs)[0], dest
 
