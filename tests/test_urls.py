@@ -57,6 +57,33 @@ def test_url_of_and_dest_of_are_each_others_inverse(dest, url):
     assert urls.dest_of(url) == dest
 
 
+@pytest.mark.parametrize(
+    ("dest", "sources"),
+    [("index.html", ["index.md"]), ("about/index.html", ["about.md", "about/index.md"]),
+     ("404.html", ["404.md", "404/index.md"]), ("guide/print.html", ["guide/print.md", "guide/print/index.md"]),
+     ("assets/x.css", [])],
+)  # fmt: skip
+def test_page_sources_of_a_published_file(dest, sources):
+    assert urls.page_sources(dest) == sources
+
+
+@pytest.mark.parametrize(
+    ("link", "dest", "site_url", "expected"),
+    [
+        ("../assets/x.js", "about/index.html", None, "assets/x.js"),
+        ("assets/x%20y.js", "index.html", None, "assets/x y.js"),
+        ("/name/assets/x.js", "en/index.html", "https://owner.github.io/name/", "assets/x.js"),
+        ("/assets/x.js", "en/index.html", "https://owner.github.io/name/", None),  # above the site's path
+        ("../../../x.js", "en/index.html", "https://owner.github.io/name/", None),
+        ("https://example.org/x.js", "index.html", None, None),
+        ("//example.org/x.js", "index.html", None, None),
+        ("assets/x.js?v=1", "index.html", None, None),
+    ],
+)
+def test_in_site(link, dest, site_url, expected):
+    assert urls.in_site(link, dest, site_url) == expected
+
+
 def test_dest_of_the_home_written_as_mkdocs_writes_it():
     assert urls.dest_of("./") == urls.dest_of(".") == "index.html"
 
