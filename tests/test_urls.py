@@ -233,7 +233,7 @@ def test_urls_py_imports_nothing_of_mkdocs_but_its_utils():
 def _block(text: str, name: str) -> list[str]:
     """The lines of block `name` (stripped, Jinja comments left out), up to its own endblock."""
     text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)
-    start = re.search(r"\{%%-? block %s -?%%\}" % name, text)
+    start = re.search(r"\{%-? block " + re.escape(name) + r" -?%\}", text)
     assert start, f"no block {name}"
     depth, lines = 1, []
     for line in (line.strip() for line in text[start.end() :].splitlines()):
