@@ -13,8 +13,8 @@ plugin is checked in one file (the whole-build tests cover each function).
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from kb import urls
 from mkdocs.structure.files import File, InclusionLevel
 
 
@@ -55,8 +55,7 @@ def build_only(config, lang: str) -> None:
 
 def _place(file: File, config, lang: str) -> File:
     """Put a file where the plugin puts that language's pages (the source language at the root)."""
-    if lang == source_language(config):
-        file.dest_uri = file.dest_uri.removeprefix(f"{lang}/")
+    file.dest_uri = urls.published(file.dest_uri, lang, source_language(config))
     file.url = file._get_url()
     file.abs_dest_path = str(Path(config.site_dir) / file.dest_uri)
     file.locale = lang
@@ -139,12 +138,25 @@ def alternate(file, lang: str):
     return getattr(file, "alternates", {}).get(lang)
 
 
+def switcher_links(config) -> list[tuple[str, str]]:
+    """(language, link) of the language switcher of the page being rendered (after the plugin's
+    on_page_context): the page's translation, or the language's home; links relative to the
+    site's root or paths from the host's root."""
+    # the plugin sets them per page as an attribute of `extra`, which Jinja reads before the item
+    alternate = getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+    return [(alt["lang"], alt["link"]) for alt in alternate]
+
+
 def switch_to_homes(config) -> None:
     """The plugin points the language switcher at the translation of the last page built;
     on the 404 page it must lead to each language's home."""
-    base = urlsplit(config.site_url or "/").path.rstrip("/")
+    source = source_language(config)
     homes = [
-        {"name": lang.name, "link": f"{base}{lang.link}", "lang": lang.locale}
+        {
+            "name": lang.name,
+            "link": urls.under_site(config.site_url, urls.home(lang.locale, source)),
+            "lang": lang.locale,
+        }
         for lang in plugin(config).config.languages
         if lang.build
     ]

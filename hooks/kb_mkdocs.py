@@ -20,18 +20,17 @@ import shutil
 import sys
 import traceback
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, safe_range
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -63,6 +62,7 @@ from kb import (  # noqa: E402
     text,
     translations,
     tree,
+    urls,
 )
 from kb.check import page_markdown  # noqa: E402
 from kb.data import Data, load_data_cached, unexpected  # noqa: E402
@@ -642,7 +642,7 @@ def _translation_notice(markdown, page, config, ctx):
     if state not in ("missing", "outdated") or original is None:
         return markdown
     page.meta["kb_translation"] = state
-    url = get_relative_url(original.url, page.file.url)
+    url = urls.relative(original.url, page.file.url)
     changes = translations.page_changes(ROOT / "content", rel, ctx.lang) if state == "outdated" else None
     return render.translation_notice(ctx, markdown, state, url, original_lang, changes)
 
@@ -677,7 +677,10 @@ def on_page_context(context, page, config, nav):
     if page.meta.get("kb_translation") == "missing" and config.site_url:
         alternate = i18n.alternate(page.file, i18n.shown_from(page.file))
         if alternate is not None:
-            page.canonical_url = config.site_url.rstrip("/") + "/" + alternate.url.lstrip("./")
+            page.canonical_url = urls.public(config.site_url, alternate.url)
+    # the translations for search engines (overrides/main.html), from the language switcher's links
+    links = i18n.switcher_links(config)
+    page.meta["kb_alternates"] = urls.alternates(config.site_url, links, i18n.source_language(config))
     return context
 
 
@@ -690,7 +693,7 @@ def _print_link(page, config) -> None:
     label = _word("print_link", i18n.language(config), i18n.source_language(config))
     if label is None:
         return
-    page.meta["kb_print"] = get_relative_url(section.index_url + printing.FILE_NAME, page.url)
+    page.meta["kb_print"] = urls.relative(urls.next_to(section.index_url, printing.FILE_NAME), page.url)
     page.meta["kb_print_text"] = label.replace("{section}", section.title).replace("{n}", str(len(section.pages)))
 
 
@@ -703,7 +706,7 @@ def _report_links(ctx, title: str, page, config) -> list[tuple[str, str]]:
     if None in words.values():
         return []
     words["colon"] = text.colon(State.data, ctx.lang)
-    address = page.canonical_url or urljoin(config.site_url or "/", page.url)
+    address = page.canonical_url or urls.under_site(config.site_url, page.url)
     return contact.report_links(ctx.site, words, title, address)
 
 
@@ -719,10 +722,11 @@ def _sharing_card(page, config, title: str) -> None:
     png = _guard(None, cards.card, html.unescape(title), section, site, host, ROOT / ".cache" / "cards")
     if png is None:
         return
-    target = Path(config.site_dir) / Path(page.file.dest_uri).parent / cards.FILE_NAME
+    card = urls.next_to(page.url, cards.FILE_NAME)
+    target = Path(config.site_dir) / urls.dest_of(card)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(png)
-    page.meta["kb_card"] = urljoin(urljoin(config.site_url, page.url), cards.FILE_NAME)
+    page.meta["kb_card"] = urls.public(config.site_url, card)
     page.meta["kb_card_alt"] = " — ".join(part for part in (site or config.site_name, section, title) if part)
 
 
@@ -762,6 +766,9 @@ def on_env(env, config, files):
     lang, source = i18n.language(config), i18n.source_language(config)
     env.globals["kb_label"] = lambda key: _guard(key, lambda: text.plain(text.label_field(State.data, key), lang, source))
     env.globals["kb_number"] = lambda value: locale.number(value, lang)
+    env.globals.update(urls.theme_globals(config.site_url, lang, source))  # the addresses of overrides/
+    # inline scripts allowed by hash: those of the theme's templates, never any a page holds (main.html)
+    env.globals["kb_policy"] = lambda base_url: Markup(safety.policy_tags(config.theme.dirs, base_url))
     # Jinja's striptags (the theme's <title>, menus, search box) collapses whitespace like MkDocs
     env.filters["striptags"] = lambda value: Markup(_strip_tags(str(value))).unescape()
     return env
@@ -788,37 +795,6 @@ def on_page_content(html_content, page, config, files):
     return html_content
 
 
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-
-
-def _name_search_dialog(output: str, config) -> str:
-    """Material's search dialog has no accessible name (axe: aria-dialog-name): give it one."""
-    try:
-        label = text.label_field(State.data, "search")
-    except text.MissingLabel:
-        return output  # reported with the data's problems
-    name = escape(text.plain(label, i18n.language(config), i18n.source_language(config)))
-    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
-
-
-ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+">)')
-
-
-def _absolute_alternates(output: str, page, config) -> str:
-    """hreflang links must be absolute addresses (search engines ignore relative ones); without a
-    public address (SITE_URL unset) there are none (the language switcher links each translation)."""
-    if not config.site_url:
-        return ALTERNATE.sub("", output)
-    here = urljoin(config.site_url, page.url)
-    output = ALTERNATE.sub(lambda m: m[1] + urljoin(here, m[2]) + m[3], output)
-    # and an x-default: the source language's page, for readers of any other language
-    source = re.search(r'<link rel="alternate" href="([^"]*)" hreflang="%s">' % i18n.source_language(config), output)
-    if source and 'hreflang="x-default"' not in output:
-        x_default = f'<link rel="alternate" href="{source[1]}" hreflang="x-default">'
-        output = output[: source.end()] + "\n    " + x_default + output[source.end() :]
-    return output
-
-
 def _not_published_words(config) -> tuple[str, dict | None]:
     """(language, words) of the page shown instead of one that is not published, from data/labels.yml."""
     lang = i18n.language(config)
@@ -829,7 +805,7 @@ def _not_published_words(config) -> tuple[str, dict | None]:
         return lang, None  # the labels cannot be read: in English
 
 
-ARTICLE = '<article class="md-content__inner md-typeset">'
+ARTICLE = search.ARTICLE
 
 
 def _show_problems(output: str, page, config) -> str:
@@ -862,12 +838,10 @@ def on_post_page(output, page, config):
         # never written as it is, not even in the preview: the build fails with the problems
         problems = [p for p in State.problems if p.file == _display(page)]
         output = safety.problem_page(page.file.src_uri, [str(p) for p in problems], *_not_published_words(config))
+        # the theme's pages carry their policy (overrides/main.html); this one is not the theme's
+        output = safety.add_policy(output, config.theme.dirs, urls.base_url(page.file.dest_uri, config.site_url))
     elif COMMAND == "serve":
         output = _show_problems(output, page, config)  # the preview: the page's problems on the page
-    output = _absolute_alternates(search.mark_body(_name_search_dialog(output, config)), page, config)
-    # inline scripts allowed by hash: those of the theme's templates, never any the page holds
-    base_url = safety.base_url_of(page.file.dest_uri, config.site_url)
-    output = safety.add_policy(output, config.theme.dirs, base_url)
     if COMMAND == "serve":  # the preview serves each page as it writes it: through the gate first
         found = gate.page_problems(gate.site_of(Path(config.site_dir), ROOT, config), page.file.dest_uri, output)
         if found:
@@ -879,7 +853,7 @@ def on_post_page(output, page, config):
     if preview.current.urls is None:  # not the preview's first pass (its second pass indexes)
         if State.indexer is None:
             State.indexer = search.Indexing()
-        url = search.url_of(Path(page.file.abs_dest_path), State.site)
+        url = urls.from_root(page.file.dest_uri)
         State.indexer.add(i18n.language(config), output, url)
     return output
 
@@ -905,12 +879,10 @@ def on_post_template(output, template_name, config):
     # default language's stays there, the others go to <lang>/404.html.
     if template_name != "404.html":
         return output
-    base_url = safety.base_url_of("404.html", config.site_url)
-    output = safety.add_policy(_name_search_dialog(output, config), config.theme.dirs, base_url)
     if i18n.is_source_build(config):
         State.default_404 = output
         return output
-    target = Path(config.site_dir) / i18n.language(config) / "404.html"
+    target = Path(config.site_dir) / urls.not_found_page(i18n.language(config), i18n.source_language(config))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
     return State.default_404 if State.default_404 is not None else output

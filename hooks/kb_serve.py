@@ -40,7 +40,7 @@ import watchdog.observers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kb import engine, languages, preview  # noqa: E402
+from kb import engine, languages, preview, urls  # noqa: E402
 
 log = logging.getLogger("mkdocs.kb_serve")
 ENGINE = engine.name()
@@ -141,7 +141,7 @@ class PreviewServer(livereload.LiveReloadServer):
             if now - seen > VIEWER_TTL:
                 self.viewers.pop(path, None)
             elif path.startswith(self.mount_path):
-                found.add(path[len(self.mount_path) :].removesuffix("index.html"))
+                found.add(urls.url_of(path[len(self.mount_path) :]))
         return found
 
     def _error_page(self, code: int) -> bytes | None:
@@ -169,10 +169,9 @@ class PreviewServer(livereload.LiveReloadServer):
         langs = languages.read(Path(self.config_file))
         by_lang: dict[str, set[str]] = {}
         for url in viewed:
-            first = url.split("/", 1)[0]
-            by_lang.setdefault(first if first in langs.targets else langs.source, set()).add(url)
-        for lang, urls in sorted(by_lang.items()):
-            self._build(Path(self.root), preview.Pass(lang, frozenset(urls), cancel), dirty=True)
+            by_lang.setdefault(urls.split_language(url, (langs.source, *langs.targets))[0], set()).add(url)
+        for lang, pages in sorted(by_lang.items()):
+            self._build(Path(self.root), preview.Pass(lang, frozenset(pages), cancel), dirty=True)
 
     def build_site(self, cancel: threading.Event) -> Path:
         """The second pass: the whole site into a new folder."""
@@ -262,7 +261,7 @@ def _scratch(path: str) -> bool:
 
 
 def _read(site: Path, url: str) -> bytes | None:
-    page = site / url / "index.html" if url == "" or url.endswith("/") else site / url
+    page = site / urls.dest_of(url)
     try:
         return page.read_bytes()
     except OSError:

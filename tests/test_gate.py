@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITE_URL
-from kb import engine, gate, safety
+from kb import engine, gate, safety, urls
 
 
 @pytest.fixture(scope="module")
@@ -315,9 +315,9 @@ def test_the_policy_is_computed_from_the_templates_never_from_a_page(config):
     assert safety._sha256(base) in safety.script_hashes(dirs, "../..")
     assert safety._sha256(base) not in safety.script_hashes(dirs, "..")
     assert not any("{{" in code or "{%" in code for code in scripts)
-    assert safety.base_url_of("index.html", SITE_URL) == "."
-    assert safety.base_url_of("en/about/index.html", SITE_URL) == "../.."
-    assert safety.base_url_of("en/404.html", "https://example.org/kb/") == "/kb/"
+    assert urls.base_url("index.html", SITE_URL) == "."
+    assert urls.base_url("en/about/index.html", SITE_URL) == "../.."
+    assert urls.base_url("en/404.html", "https://example.org/kb/") == "/kb/"
 
 
 def _hook_config(config, folder: Path):

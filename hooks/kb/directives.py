@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import urls
 from .data import Data, MissingData
 from .problems import Problem
 
@@ -49,7 +50,7 @@ class Context:
     @property
     def root(self) -> str:
         """The relative path from the page's source to the content folder ("../../"), for links."""
-        return "../" * (len(self.page.removeprefix("content/").split("/")) - 1)
+        return urls.to_content(self.page)
 
 
 class DirectiveError(Exception):

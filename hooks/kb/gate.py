@@ -30,15 +30,14 @@ and line.
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from . import safety, tree
+from . import safety, tree, urls
 from .problems import Problem
 
 # --- Allow-lists ----------------------------------------------------------------
@@ -248,18 +247,11 @@ ALLOWED_TYPES = (
 
 def _sources(site: Site, rel: str) -> list[str]:
     """The files of the project that the published `rel` may have been made from (project-relative)."""
-    parts = rel.split("/")
-    if parts[0] in site.langs[1:]:
-        langs, rest = [parts[0], site.langs[0]], "/".join(parts[1:])
-    else:
-        langs, rest = [site.langs[0]], rel
-    stem = rest[: -len("index.html")].rstrip("/") if rest.endswith("index.html") else rest[: -len(".html")]
+    published_in, rest = urls.split_language(rel, site.langs)
     found = []
-    for lang in langs:
+    for lang in dict.fromkeys([published_in, site.langs[0]]):
         candidates = [f"content/{lang}/{rest}", f"content/{rest}"]
-        if rest.endswith(".html"):
-            candidates += [f"content/{lang}/{stem}.md", f"content/{lang}/{stem}/index.md"] if stem else []
-            candidates += [f"content/{lang}/index.md"] if not stem else []
+        candidates += [f"content/{lang}/{source}" for source in urls.page_sources(rest)]
         found += [c for c in candidates if (site.root / c).is_file() and not (site.root / c).is_symlink()]
     if rest == "404.html":
         found.append("overrides/404.html")
@@ -363,10 +355,10 @@ def _html_problems(site: Site, rel: str, path: Path | None, scripts: set[str], t
         return [_problem(site, rel, None, "is not UTF-8")]
     document = LexborHTMLParser(text)
     found: list[tuple[list[str] | None, str]] = []  # (what to look for in the source, what is wrong)
-    base_url = safety.base_url_of(rel, site.site_url)
+    base_url = urls.base_url(rel, site.site_url)
     ordered = safety.script_hashes(site.theme_dirs, base_url)
     hashes = set(ordered)
-    here = urljoin(f"https://site.invalid{_site_path(site)}", rel)
+    here = rel  # where the page's relative addresses start from
     head = document.head
     first = [child for child in head.iter(include_text=False)][:2] if head is not None else []
     expected = safety.policy(ordered)
@@ -502,13 +494,6 @@ def _element_problem(tag, attrs, node, here, site, scripts, hashes) -> str | Non
     return None
 
 
-def _site_path(site: Site) -> str:
-    """The path the site is served under ("/" or, on a project's GitHub Pages, "/<repository>/"): the
-    theme writes some addresses from it (the 404 page's), and they are the site's own."""
-    path = safety.site_path(site.site_url)
-    return path if path.endswith("/") else path + "/"
-
-
 def _script_problem(attrs, node, here, site, scripts, hashes) -> str | None:
     code = node.text(deep=True) or ""
     if attrs == CONFIG_SCRIPT:
@@ -520,10 +505,8 @@ def _script_problem(attrs, node, here, site, scripts, hashes) -> str | None:
     if "src" in attrs:
         if set(attrs) - {"src", "defer"}:
             return "a <script src> may only have src and defer"
-        target = urlsplit(urljoin(here, attrs["src"]))
-        path, prefix = unquote(target.path), _site_path(site)
-        rel = path[len(prefix):] if path.startswith(prefix) else None  # a script outside the site is none of ours
-        if target.netloc != "site.invalid" or target.query or rel not in scripts:
+        rel = urls.in_site(attrs["src"], here, site.site_url)  # a script outside the site is none of ours
+        if rel not in scripts:
             return f'<script src="{attrs["src"]}"> is not a script of the theme or of the site'
         return None
     if attrs:

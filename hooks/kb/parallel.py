@@ -34,7 +34,7 @@ import traceback
 from pathlib import Path
 
 import yaml
-from kb import causes, engine, gate, publish, search, tree
+from kb import causes, engine, gate, publish, search, tree, urls
 from kb.problems import KbError, Problem, emit_annotations, items, listing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,9 @@ def languages(config: Path) -> tuple[str, list[str]]:
 
 
 def _urls(sitemap: str) -> str:
+    """The entries of one language's sitemap. A regular expression, not the sitemap's template
+    (overrides/sitemap.xml): each process renders its own language's only, and this joins them as
+    mkdocs-static-i18n's single process would have written them."""
     match = re.search(r"<urlset[^>]*>(.*)</urlset>", sitemap, re.DOTALL)
     return match.group(1) if match else ""
 
@@ -68,9 +71,10 @@ def merge(outputs: dict[str, Path], default: str, site: Path) -> None:
     for lang, out in outputs.items():
         if lang == default:
             continue
-        if (site / lang).exists():
-            shutil.rmtree(site / lang)
-        shutil.move(out / lang, site / lang)
+        folder = urls.language_folder(lang, default)  # where the i18n plugin built that language
+        if (site / folder).exists():
+            shutil.rmtree(site / folder)
+        shutil.move(out / folder, site / folder)
         for chart in (out / "assets" / "charts").glob(f"*.{lang}.svg"):
             shutil.copy2(chart, site / "assets" / "charts" / chart.name)
         extra = _urls((out / "sitemap.xml").read_text(encoding="utf-8")).lstrip("\n")  # as the plugin joins them

@@ -17,13 +17,17 @@ Its canonical link is the section's index page.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from html import escape
-from urllib.parse import urlsplit
+
+from . import urls
 
 FILE_NAME = "print.html"
+# Regular expressions on finished HTML, not template overrides: the print page is made from pages
+# already rendered (and checked), after the theme; no template of the theme renders a section's
+# pages together, and a page of its own in MkDocs' navigation would be indexed, listed in the
+# sitemap and given translations. Each pattern is the theme's markup (Material 9.8.1) or ours.
 ARTICLE_OPEN = '<article class="md-content__inner md-typeset"'
 # ids and what names them; `name` too: the radio buttons of content tabs are grouped by it
 ID_ATTR = re.compile(r'\s(id|for|name|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
@@ -81,41 +85,23 @@ def article(html: str) -> str:
     return _cut(inner, '<p class="kb-print-link">', "</p>")
 
 
-def _rebase(url: str, page_dir: str, target_dir: str) -> str:
-    """A relative address written in `page_dir`, as written in `target_dir` (both site paths)."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
-        return url
-    absolute = posixpath.normpath(posixpath.join(page_dir, parts.path))
-    rel = posixpath.relpath(absolute, target_dir)
-    if parts.path.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return rel + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-
-
 def fit(fragment: str, page_url: str, target_url: str, prefix: str, demote: bool) -> str:
     """A page's article fitted into the section's document (see the module's docstring)."""
-    page_dir, target_dir = "/" + page_url.rstrip("/"), "/" + posixpath.dirname(target_url.rstrip("/"))
-    if not page_url.endswith("/"):
-        page_dir = posixpath.dirname(page_dir)
-    if target_url.endswith("/"):
-        target_dir = "/" + target_url.rstrip("/")
-
     def ids(match):
         values = " ".join(prefix + value for value in match[2].split())
         return f' {match[1]}="{values}"'
 
-    def urls(match):
+    def addresses(match):
         name, value = match[1], match[2]
         if name == "href" and value.startswith("#"):
             return f' href="#{prefix}{value[1:]}"' if len(value) > 1 else match[0]
         if name == "srcset":
             items = [item.strip().split(" ", 1) for item in value.split(",")]
-            value = ", ".join(" ".join([_rebase(i[0], page_dir, target_dir), *i[1:]]) for i in items)
+            value = ", ".join(" ".join([urls.rebase(i[0], page_url, target_url), *i[1:]]) for i in items)
             return f' srcset="{value}"'
-        return f' {name}="{_rebase(value, page_dir, target_dir)}"'
+        return f' {name}="{urls.rebase(value, page_url, target_url)}"'
 
-    out = URL_ATTR.sub(urls, ID_ATTR.sub(ids, fragment))
+    out = URL_ATTR.sub(addresses, ID_ATTR.sub(ids, fragment))
     if demote:
         out = HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", out)
     return out
@@ -127,7 +113,7 @@ def document(section: Section, built: dict[str, Built], words: dict[str, str]) -
     index = built.get(section.index)
     if index is None:
         return None
-    target = index.url + FILE_NAME if index.url.endswith("/") or not index.url else index.url
+    target = urls.next_to(index.url, FILE_NAME)  # written next to the index page (kb_mkdocs.py)
     parts = [f'<p class="kb-print__intro">{escape(words["print_intro"])}</p>']
     for number, src in enumerate(section.pages):
         page = built.get(src)

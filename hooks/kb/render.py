@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from . import charts, export, kinds
+from . import charts, export, kinds, urls
 from .data import records_key
 from .directives import Context, DirectiveError, Renderer
 from .problems import Problem
 from .templates import render
-from .translations import counts, data_statuses, diff_rows, page_statuses, page_url, word_diff
+from .translations import counts, data_statuses, diff_rows, page_statuses, word_diff
 
 
 def registry(data) -> dict[str, Renderer]:
@@ -54,7 +54,7 @@ def _declared(declared: kinds.DirectiveDecl, kind: kinds.Kind, ctx: Context, arg
     def page_of(record) -> str:
         if pages is None:
             raise DirectiveError(f"the kind {kind.name} has no page per record (pages: in data/kinds.yml)")
-        return f"{ctx.root}{ctx.lang}/{pages.folder}/{record['id']}.md"
+        return urls.source_link(ctx.page, ctx.lang, f"{pages.folder}/{record['id']}.md")
 
     return render(
         ctx.templates,
@@ -79,7 +79,7 @@ def chart(ctx: Context, args: list[str]) -> str:
         )
     made = charts.make(ctx, known[args[0]])
     # raw HTML, which MkDocs does not rewrite: the images' addresses from the page's own address
-    up = _to_root(ctx)
+    up = _up(ctx)
     return render(
         ctx.templates,
         "parts/chart.md",
@@ -93,10 +93,10 @@ def chart(ctx: Context, args: list[str]) -> str:
     )
 
 
-def _to_root(ctx: Context) -> str:
+def _up(ctx: Context) -> str:
     """The relative address from the page being rendered to the site's root ("../../")."""
     rel = ctx.page.removeprefix("content/").split("/", 1)[-1]
-    return "../" * page_url(rel, ctx.lang).count("/")
+    return urls.to_root(urls.page_url(rel, ctx.lang, ctx.source))
 
 
 def translation_status(ctx: Context, args: list[str]) -> str:
@@ -107,7 +107,7 @@ def translation_status(ctx: Context, args: list[str]) -> str:
     fields = [s for s in texts if s.state != "translated"]
     # links to sections of other pages are to their published addresses (a page missing in a
     # language is served there from its original): from this page's own address to the site's root
-    up = _to_root(ctx)
+    up = _up(ctx)
     return render(
         ctx.templates,
         "directives/translation-status.md",
@@ -116,7 +116,7 @@ def translation_status(ctx: Context, args: list[str]) -> str:
         fields=fields,
         counts=counts(pages + texts),
         up=up,
-        page_url=page_url,
+        page_url=lambda rel, lang: urls.page_url(rel, lang, ctx.source),
         diff_rows=diff_rows,
         word_diff=word_diff,
     )

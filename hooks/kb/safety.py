@@ -11,7 +11,8 @@ Three layers, each complete on its own:
    HTML parser: no script, frame, object, form, meta or base element, no
    `on…=` attribute, no URL with another scheme than `http(s):`, `mailto:`,
    `tel:` or a relative address.
-3. **The browser** (`add_policy`): every page carries a Content-Security-Policy
+3. **The browser** (`policy_tags`, printed first in `<head>` by `overrides/main.html`;
+   `add_policy` for the page listing a page's problems): every page carries a Content-Security-Policy
    that allows only the site's own files and the inline scripts written in the
    theme's templates, by hash (a fixed set, never read from a page), and a
    `no-referrer` policy.
@@ -27,8 +28,8 @@ import hashlib
 import re
 import sys
 from functools import cache
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # --- URLs ---------------------------------------------------------------------
@@ -207,6 +208,8 @@ SCRIPT_TEMPLATES = "partials/javascripts"  # where the theme keeps its inline sc
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)  # inline, no attribute: run
 _BASE_URL = re.compile(r"\{\{\s*(?:config\.extra\.scope\s*\|\s*d\(\s*base_url\s*\)|base_url)\s*\}\}")
 _BASE = "\x00base_url\x00"
+# The theme's pages print their policy themselves (overrides/main.html, kb_policy); add_policy is
+# for a page the theme does not render (problem_page).
 HEAD = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
 
@@ -233,20 +236,6 @@ def template_scripts(theme_dirs: tuple[str, ...]) -> tuple[str, ...]:
                 if "{{" not in code and "{%" not in code and "{#" not in code:
                     found.append(code)
     return tuple(dict.fromkeys(found))
-
-
-def site_path(site_url: str | None) -> str:
-    """The path the site is served under ("/", or "/<repository>/" on a project's GitHub Pages)."""
-    return urlsplit(site_url or "/").path or "/"
-
-
-def base_url_of(dest: str, site_url: str | None) -> str:
-    """The theme's `base_url` for the page published at `dest` (e.g. "en/about/index.html"): the way
-    up to the site's root, or for a 404 page (served at any depth) the site's path, as MkDocs gives it."""
-    if dest == "404.html" or (dest.endswith("/404.html") and dest.count("/") == 1):
-        return site_path(site_url)
-    depth = dest.count("/")
-    return "/".join([".."] * depth) if depth else "."
 
 
 def _sha256(code: str) -> str:

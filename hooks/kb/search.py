@@ -3,8 +3,8 @@
 Pagefind reads each page's `<html lang>` and writes one index per language
 into `pagefind/` at the site's root, split in chunks that a query loads only
 when its words need them, plus one excerpt file per page. Only the pages'
-content is indexed: the article, marked `data-pagefind-body` by the adapter
-(navigation, header and footer are left out; a page without the mark, such as
+content is indexed: the article, marked `data-pagefind-body` by the theme's
+override (`overrides/main.html`; navigation, header and footer are left out; a page without the mark, such as
 404.html, is not indexed). The reader's side is
 `content/assets/javascripts/kb-search.js` in Material's search dialog
 (`overrides/partials/search.html`).
@@ -26,8 +26,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from . import urls
+
 BODY = "data-pagefind-body"
-ARTICLE = '<article class="md-content__inner md-typeset">'
+# the article, marked by the theme's override (overrides/main.html, block container)
+ARTICLE = f'<article class="md-content__inner md-typeset" {BODY}>'
 # inside the article, left out of the index: permalink signs, "edit this
 # page" buttons, the block that names the same sources on most pages (the
 # bibliography page lists them), and "cite this page", which repeats the
@@ -45,11 +48,6 @@ CHUNK_SIZE = 4000
 
 class SearchError(RuntimeError):
     pass
-
-
-def mark_body(output: str) -> str:
-    """Mark a page's article as the part Pagefind indexes."""
-    return output.replace(ARTICLE, ARTICLE[:-1] + f" {BODY}>", 1)
 
 
 class Indexing:
@@ -217,12 +215,6 @@ def _merged(entry: dict, added: dict) -> dict:
     return entry
 
 
-def url_of(path: Path, site: Path) -> str:
-    """A built page's address from the site's root, as Pagefind gives it (`/about/`)."""
-    rel = path.relative_to(site).as_posix()
-    return "/" + rel.removesuffix("index.html")
-
-
 def index(site: Path) -> dict[str, int]:
     """Index an already built site (every page of it), as the build does while it builds."""
     pages = []
@@ -230,7 +222,7 @@ def index(site: Path) -> dict[str, int]:
         html = page.read_text(encoding="utf-8")
         if BODY in html:
             lang = LANG.search(html)
-            pages.append((lang[1] if lang else "", html, url_of(page, site)))
+            pages.append((lang[1] if lang else "", html, urls.from_root(page.relative_to(site).as_posix())))
     indexing = Indexing()
     for lang, html, url in sorted(pages, key=lambda p: p[0]):  # one language after the other
         indexing.add(lang, html, url)
@@ -307,7 +299,7 @@ class Indexer:
     def add(self, html: str, url: str, lang: str) -> None:
         """Send a built page (`url`: its address from the site's root, as Pagefind gives it;
         `lang`: its `<html lang>`, which chooses Pagefind's index and stemmer)."""
-        start = html.find(ARTICLE[:-1] + f" {BODY}>")
+        start = html.find(ARTICLE)
         if start < 0:
             return  # not a page of the index (no article: a redirect, a problem page)
         end = html.find("</article>", start)

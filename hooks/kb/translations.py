@@ -649,13 +649,6 @@ def describe(status: Status) -> list[str]:
     return out
 
 
-def page_url(rel: str, lang: str) -> str:
-    """A page's address relative to the site root (the source language at the root)."""
-    path = rel.removesuffix(".md").removesuffix("index").rstrip("/")
-    path = f"{path}/" if path else ""
-    return path if lang == SOURCE else f"{lang}/{path}"
-
-
 def mark_done(path: Path, content: Path) -> str:
     """Record in a translation the hash of its French original, keep a copy of that original; return the hash."""
     path = path.resolve()
