@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data import Data, MissingData
+from .languages import PROJECT  # the project's folder: one constant (kb.languages)
 from .problems import Problem
 
-PROJECT = Path(__file__).resolve().parents[2]
 
 # at most three spaces before it: four make it an indented code block
 DIRECTIVE = re.compile(r"^ {0,3}<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
