@@ -59,7 +59,7 @@ def _only_lang(b: kb_site.Build) -> str | None:
 def on_config(config):
     if i18n.is_nested_build(config):  # the plugin's build of another language: the same build goes on
         return config
-    settings = pipeline.Settings.of(ROOT, Path(config.config_file_path))
+    settings = pipeline.Settings.of(ROOT, Path(config.config_file_path), config.repo_url, config.extra.get("kb", {}))
     # before any file of the project is read: no link out of it, no file content/ may not publish
     if stop := pipeline.stop_problems(settings):
         kb_site.fail(stop, ROOT)

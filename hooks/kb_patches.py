@@ -262,11 +262,7 @@ def mkdocs_problem(message: str, root: Path) -> Problem:
     match = DOC_FILE.search(message)
     if match:
         display = f"content/{match[1]}"
-        source = root / display
-        line = None
-        if source.exists():
-            line = safety.locate(source.read_text(encoding="utf-8", errors="replace"), match[2])
-        return Problem(display, line, LINK, links.plain(message))
+        return Problem(display, links.link_line(root, display, match[2]), LINK, links.plain(message))
     nav = re.search(r"'([^']+\.md)'", message)
     if "'nav'" in message and nav:
         config_text = (root / "mkdocs.yml").read_text(encoding="utf-8")

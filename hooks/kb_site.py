@@ -77,9 +77,7 @@ class Build:
         self.printed: dict[str, dict[str, printing.Built]] = {}  # language -> src_uri -> finished page
 
     def context(self, config, page: str = "", offset: int = 0):
-        lang, source = i18n.language(config), i18n.source_language(config)
-        site = contact.site_contact(config.repo_url, config.extra.get("kb", {}), lang, source)
-        return self.start.context(self.settings, lang, page, offset, site)
+        return self.start.context(self.settings, i18n.language(config), page, offset)
 
     def guard(self, default, fn, *args):
         return pipeline.guard(self.data_broken, default, fn, *args)

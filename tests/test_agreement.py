@@ -14,7 +14,7 @@ import json
 import hostile
 import pytest
 import test_inputs
-from conftest import build, copy_project
+from conftest import REPO_URL, SITE_URL, build, copy_project
 from kb import check
 from kb.problems import Problem
 
@@ -62,9 +62,26 @@ def page_cases(project):
     template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
 
 
+def link_cases(project):
+    """tests/test_editors.py: a missing section in another page, a page that does not exist, a missing
+    section of the page itself, an address from the site's root, a link in code; a nav entry misspelt."""
+    about = project / "content" / "fr" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + "\nVoir [x](glossary.md#nope), [y](nulle-part.md), [z](#principes) et [w](/fr/about.md).\n"
+        + "\n```\n[dans du code](ignoré.md)\n```\n",
+        encoding="utf-8",
+    )
+    _edit(project / "mkdocs.yml", "    - social-movements/risks.md\n", "    - social-movements/risk.md\n")
+
+
 def data_cases(project):
-    """test_check's and test_build_errors' data mistakes: a value not allowed, a label missing."""
+    """test_check's and test_build_errors' data mistake: a value not allowed (it hides a label's absence)."""
     _edit(project / "data" / "coalitions.yml", "kind: compact", "kind: pact")
+
+
+def label_cases(project):
+    """test_build_errors': a label that a directive's template prints, missing from data/labels.yml."""
     labels = project / "data" / "labels.yml"
     text = labels.read_text(encoding="utf-8")
     labels.write_text("".join(line for line in text.splitlines(True) if "and_the_compact:" not in line))
@@ -77,7 +94,7 @@ def tree_cases(project):
     (project / "content" / "fr" / "rapport.html").write_text("<script>alert(1)</script>", encoding="utf-8")
 
 
-CASES = [safety_cases, input_cases, page_cases, data_cases, tree_cases]
+CASES = [safety_cases, input_cases, page_cases, link_cases, data_cases, label_cases, tree_cases]
 
 
 def _as_set(problems) -> set[str]:
@@ -89,6 +106,9 @@ def test_the_check_and_the_build_report_the_same_problems(tmp_path, monkeypatch,
     project = copy_project(tmp_path / "project")
     spoil(project)
     monkeypatch.setattr(check, "MORE_CHECKS", [(n, fn) for n, fn in check.MORE_CHECKS if n not in CHECK_ONLY])
+    # the environment conftest.build gives the build (the repository's address is printed in pages)
+    monkeypatch.setenv("REPO_URL", REPO_URL)
+    monkeypatch.setenv("SITE_URL", SITE_URL)
     checked = _as_set(check.run_checks(project, cache=False).problems)
     recorded = tmp_path / "problems.jsonl"
     monkeypatch.setenv("KB_PROBLEMS_FILE", str(recorded))

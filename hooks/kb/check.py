@@ -122,7 +122,7 @@ RECORD_PAGE = (
 
 def link_problems(settings: pipeline.Settings, start: pipeline.Start, expanded: dict) -> list[Problem]:
     """Links, anchors and the navigation, as the build checks them (kb.links)."""
-    problems = links.check(expanded)
+    problems = links.check(expanded, settings.root)  # each at its line in the file, as the build finds it
     source = settings.langs.source
     built = {rel for lang, rel in expanded if lang == source}
     # the pages made from data that the build writes (not those refused: kb.pipeline.generated)

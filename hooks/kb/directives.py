@@ -43,7 +43,7 @@ class Context:
     directives: Mapping[str, Renderer] = field(default_factory=dict)  # name -> renderer
     project: Path = PROJECT  # the project's folder (content/, data/, templates/)
     # who is behind the site, from the configuration (kb.contact.site_contact): repository, issues,
-    # publisher, email; empty in `make check`, which has no configuration
+    # publisher, email (kb.pipeline.Settings: from MkDocs' configuration, or mkdocs.yml in `make check`)
     site: Mapping = field(default_factory=dict)
 
     @property

@@ -19,6 +19,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from .problems import Problem
 
@@ -78,9 +79,22 @@ def links(markdown: str) -> Iterable[tuple[int, str]]:
             yield text.count("\n", 0, match.start("url")) + 1, match["url"]
 
 
-def check(pages: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
+def link_line(root: Path, display: str, url: str) -> int | None:
+    """The line of the page's file (`display`, under `root`) where the link to `url` is written: its
+    first occurrence, as the build finds the line of MkDocs' warnings; None when the page has no file
+    (made from data) or the link is not written in it (a directive wrote it)."""
+    from .safety import locate
+
+    source = root / display
+    if not source.is_file():
+        return None
+    return locate(source.read_text(encoding="utf-8", errors="replace"), url)
+
+
+def check(pages: dict[tuple[str, str], tuple[str, str, int]], root: Path | None = None) -> list[Problem]:
     """The problems of the links of `pages`: (language, path in the language) -> (display path,
-    Markdown as rendered, lines of the file before that Markdown)."""
+    Markdown as rendered, lines of the file before that Markdown). With the project's `root`, each
+    problem's line is found in the page's file as the build finds it (`link_line`)."""
     problems: list[Problem] = []
     ids: dict[tuple[str, str], set[str]] = {}
     langs = {lang for lang, _ in pages}
@@ -92,7 +106,7 @@ def check(pages: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
 
     for (lang, rel), (display, markdown, offset) in pages.items():
         for line, url in links(markdown):
-            where = line + offset
+            where = line + offset if root is None else link_line(root, display, url)
             if not url or SCHEME.match(url) or url.startswith("//"):
                 continue
             if url.startswith("/"):

@@ -36,16 +36,41 @@ NESTED = "this page is nested too deeply (lists, quotes or blocks inside each ot
 
 @dataclass
 class Settings:
-    """What a run reads once from the project and passes on: its folder and its languages."""
+    """What a run reads once from the project and passes on: its folder, its languages, and who is
+    behind the site (mkdocs.yml's repo_url and extra.kb: kb.contact)."""
 
     root: Path
     langs: languages.Languages
     config_file: Path
+    repo_url: str | None = None
+    extra_kb: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, root: Path, config_file: Path | None = None) -> Settings:
+    def of(cls, root: Path, config_file: Path | None = None, repo_url: str | None = None,
+           extra_kb: dict | None = None) -> Settings:
+        """The build gives repo_url and extra_kb from MkDocs' configuration; `make check` reads them
+        from mkdocs.yml (its environment variables resolved as MkDocs resolves them)."""
         config_file = config_file or root / "mkdocs.yml"
-        return cls(root, languages.read(config_file), config_file)
+        if extra_kb is None:
+            repo_url, extra_kb = _site_config(config_file)
+        return cls(root, languages.read(config_file), config_file, repo_url, extra_kb)
+
+    def site(self, lang: str) -> dict:
+        """Who is behind the site, in `lang` (kb.contact.site_contact)."""
+        from .contact import site_contact
+
+        return site_contact(self.repo_url, self.extra_kb, lang, self.langs.source)
+
+
+def _site_config(config_file: Path) -> tuple[str | None, dict]:
+    try:
+        from mkdocs.utils import yaml_load
+
+        with open(config_file, encoding="utf-8") as f:
+            config = yaml_load(f) or {}
+    except Exception:  # noqa: BLE001 (an unreadable mkdocs.yml is the build's problem to name)
+        return None, {}
+    return config.get("repo_url"), ((config.get("extra") or {}).get("kb") or {})
 
 
 @dataclass
@@ -62,10 +87,10 @@ class Start:
         """The data has problems: render what can be, check every page, report, fail at the end."""
         return bool(self.problems)
 
-    def context(self, settings: Settings, lang: str, page: str = "", offset: int = 0, site: dict | None = None):
+    def context(self, settings: Settings, lang: str, page: str = "", offset: int = 0):
         langs = settings.langs
         return Context(self.data, lang, page, offset, langs.source, langs.all, self.templates, self.directives,
-                       settings.root, site or {})
+                       settings.root, settings.site(lang))
 
 
 def stop_problems(settings: Settings) -> list[Problem]:
