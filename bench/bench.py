@@ -69,7 +69,12 @@ def timed_build(
 
     parallel=False: mkdocs-static-i18n's own sequential build; True: `make build` (one process per language, kb.parallel).
     """
-    cmd = [PY, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
+    config = project / "mkdocs.yml"
+    if (env_extra or {}).get("KB_BENCH_FREEZE"):  # the stock baseline's content: bench/freeze.py's hook
+        from freeze import freeze_config
+
+        config = freeze_config(project)
+    cmd = [PY, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(config), "-d", str(out)]
     if strict:
         cmd.insert(4, "--strict")
     cwd = project

@@ -38,7 +38,7 @@ PHASES = {
     "navigation": [("structure/nav.py", "get_navigation"), ("plugins.py", "on_nav")],
     "pages: read, directives, Markdown → HTML, checks": [("commands/build.py", "_populate_page")],
     "  of which our directives (on_page_markdown)": [("plugins.py", "on_page_markdown")],
-    "  of which Markdown → HTML (render)": [("kb_mkdocs.py", "_render")],
+    "  of which Markdown → HTML (render)": [("kb_patches.py", "render_cached")],
     "pages: theme templates and writing": [("commands/build.py", "_build_page")],
     "  of which the navigation in each page": [("material/templates/base.html", "block_site_nav")],
     "static files (copy)": [("structure/files.py", "copy_static_files")],

@@ -78,6 +78,7 @@ class PreviewServer(livereload.LiveReloadServer):
         self.changed: set[str] = set()
         self.viewers: dict[str, float] = {}  # address of an open page -> last time its browser asked
         self.pass_ = preview.Pass()
+        self.last_pages: dict[str, tuple[str | None, dict]] = {}  # address -> title, metadata (kb/preview.py)
         self.error_handler = self._error_page
         self._old: list[Path] = []
 
@@ -156,13 +157,14 @@ class PreviewServer(livereload.LiveReloadServer):
         return config
 
     def _build(self, site_dir: Path, pass_: preview.Pass, dirty: bool = False) -> None:
-        self.pass_ = preview.current = pass_
+        self.pass_ = pass_
+        pass_.last_pages = self.last_pages  # the titles of the last whole build, for the first pass
+        config = self._config(site_dir)
+        config.kb_preview = pass_  # what the hooks read of this pass (kb_site.Build)
         try:
-            build(self._config(site_dir), serve_url=self.url, dirty=dirty)
+            build(config, serve_url=self.url, dirty=dirty)
         except exceptions.Abort:
             pass  # the problems are printed; the preview shows the site with them (problem pages)
-        finally:
-            preview.current = preview.Pass()
 
     def build_open_pages(self, viewed: set[str], cancel: threading.Event) -> None:
         """The first pass: the open pages only, each language on its own, into the served folder."""

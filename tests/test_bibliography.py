@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import ROOT
-from kb import check, render, templates
+from kb import pipeline, render, templates
 from kb.data import load_data
 from kb.directives import Context
 
@@ -16,10 +16,11 @@ def rendered():
     data = load_data(ROOT / "data", ROOT, ROOT / "content")
     env = templates.environment(ROOT / "templates")
     registry = render.registry(data)
+    langs = pipeline.Settings.of(ROOT).langs
     out = {}
-    for lang in check.LANGS:
-        ctx = Context(data, lang, "test.md", 0, check.LANGS[0], check.LANGS, env, registry, ROOT)
-        body, problems = check.page_markdown("<!-- kb:references unwomen-2023 -->\n", ctx, ["unwomen-2023", "care-2020", "menengage-2018"])
+    for lang in langs.all:
+        ctx = Context(data, lang, "test.md", 0, langs.source, langs.all, env, registry, ROOT)
+        body, problems = pipeline.page_markdown("<!-- kb:references unwomen-2023 -->\n", ctx, ["unwomen-2023", "care-2020", "menengage-2018"])
         assert problems == []
         out[lang] = body
     return out

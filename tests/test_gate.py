@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -322,7 +323,6 @@ def test_the_policy_is_computed_from_the_templates_never_from_a_page(config):
 
 def _hook_config(config, folder: Path):
     """MkDocs' configuration of a build into `folder` (what the hooks read of it)."""
-    from types import SimpleNamespace
 
     return SimpleNamespace(site_dir=str(folder), site_url=config.site_url, theme=config.theme)
 
@@ -332,25 +332,24 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
     """`make serve` lists the gate's problems as warnings and goes on showing the site, the refused page
     as the list of its problems; `mkdocs build` fails with them and empties its folder (nothing of it may
     be published)."""
-    import kb_mkdocs
+    import kb_site
     from mkdocs.exceptions import PluginError
 
     page = staged.folder / PAGE
     original = page.read_text(encoding="utf-8")
     page.write_text(original.replace("<article", "<base href=//x><article", 1))
     hook_config = _hook_config(config, staged.folder)
-    monkeypatch.delenv("KB_ONLY_LANG", raising=False)
-    monkeypatch.setattr(kb_mkdocs, "COMMAND", "serve")
+    build = SimpleNamespace(site=staged.folder, root=ROOT, command="serve")  # what kb_site.gate_site reads
     with caplog.at_level("WARNING", logger="mkdocs.hooks.kb"):
-        kb_mkdocs._gate(hook_config)
+        kb_site.gate_site(build, hook_config)
     said = "output gate: site/en/about/index.html: a <base> element is not allowed"
     assert any(said in r.getMessage() for r in caplog.records), caplog.text
     shown = page.read_text(encoding="utf-8")
     assert "This page is not published" in shown and "<base" not in shown
     page.write_text(original.replace("<article", "<base href=//x><article", 1))
-    monkeypatch.setattr(kb_mkdocs, "COMMAND", "build")
+    build.command = "build"
     with pytest.raises(PluginError, match="a <base> element is not allowed"):
-        kb_mkdocs._gate(hook_config)
+        kb_site.gate_site(build, hook_config)
     assert list(staged.folder.iterdir()) == []
 
 

@@ -307,7 +307,7 @@ def _operations(fn) -> int:
 def _page_work(tmp_path, body: str):
     """The work of a page from its file to its HTML, as `make check` and the build do it."""
     from kb import safety
-    from kb.check import site_markdown
+    from kb.pipeline import site_markdown
 
     md = site_markdown(ROOT)
     path = tmp_path / "work.md"

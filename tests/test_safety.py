@@ -236,7 +236,9 @@ def test_page_mistakes_and_broken_links_of_both_languages_are_reported_together(
     config.write_text(text.replace("  - Glossaire: glossary.md\n", "  - Glossaire: glossary.md\n  - Perdu: lost.md\n"))
     expected.append("mkdocs.yml:")  # a nav entry for a page that does not exist
     (project / "content" / "fr" / "orphan.md").write_text("---\nsources: [gef-2021]\n---\n\n# Orpheline\n")
-    expected.append("mkdocs.yml: pages not in the navigation: add them under nav: where readers should find them")
+    expected.append("mkdocs.yml:")  # the page left out of the navigation, in `make check`'s words:
+    nav_line = text.split("\n").index("nav:") + 1
+    expected.append(f"mkdocs.yml:{nav_line}: nav: the page orphan.md is not in the navigation: add it under nav:")
     report = _failed_build_report(project, tmp_path / "out", expected)
     assert any("the navigation lists lost.md, which is not a page" in line for line in report)
 

@@ -1,23 +1,24 @@
 """Every check of the site's inputs at once, without building the site (`make check`).
 
-The checks are the build's own: the same functions, called over `content/`
-and `data/` instead of from MkDocs' events.
+The checks are the build's own: the pipeline of kb/pipeline.py, stopped
+before the theme renders, called over `content/` and `data/` instead of from
+MkDocs' events (tests/test_agreement.py: the same problems as the build).
 
-- **data**: every data file against its schema (`data.load_data_cached`);
-- **pages**: front matter, directives and `sources:` of every page the
-  build would render, in each language, including the pages generated from
-  data (`page_markdown`, which the MkDocs adapter calls for every page);
-- **translations**: an English page missing or out of date is a problem
-  (the tests fail on it too); a data field without its English text, or
-  whose French text changed since, and an up-to-date page whose French
-  original is not kept in `translations/`, are notes that do not fail the
-  check.
+- **data**: every data file against its schema (`pipeline.start`);
+- **pages**: front matter, directives, `sources:`, the HTML safety check of
+  every page the build would render, in each language, including the pages
+  generated from data (`pipeline.expand`, which the build calls for every
+  page); links, anchors and the navigation, as MkDocs checks them (kb.links);
+- **translations**: a missing or outdated translation, a data field without
+  its English text, or whose French text changed since, and an up-to-date
+  page whose French original is not kept in `translations/`, are notes that
+  do not fail the check;
+- **more**: typography, column descriptions, quotations (`MORE_CHECKS`),
+  which the build does not run.
 
 Problems are printed as in the build (`file:line: field: what to fix`) and,
 in GitHub Actions, also as annotations on the pull request. The exit code is
 1 when there is a problem to fix, 0 otherwise (notes alone do not fail).
-What only the MkDocs build checks (links between pages, the navigation) is
-left to `make build`.
 """
 
 from __future__ import annotations
@@ -27,33 +28,18 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import posixpath
 from pathlib import Path
 
-from . import causes, datapackage, fileformat, links, quotes, render, templates, translations, tree, typography
-from .data import unexpected
-from .directives import Context, DirectiveError, expand
-from .figures import expand_figures, written_out
-from .languages import project
-from .pagefile import bounds, read_page
+from . import causes, datapackage, fileformat, gitdates, links, pipeline, quotes, render, translations, typography
+from .figures import written_out
+from .pages import placed_listings
+from .languages import PROJECT, project
+from .languages import read as read_languages
+from .pagefile import read_page
 from .problems import KbError, Problem, emit_annotations, listing
 
-ROOT = Path(__file__).resolve().parents[2]
-LANGS = project().all  # the languages of mkdocs.yml, the source first
-
-
-def page_markdown(markdown: str, ctx: Context, sources, updated: str | None = None) -> tuple[str, list[Problem]]:
-    """A page's Markdown with its directives expanded and its citation appended, and the problems found.
-
-    The MkDocs adapter calls it for every page of the build; `make check` for every page of `content/`."""
-    markdown, figured = expand_figures(markdown, ctx)  # the figures cited inside sentences (kb.figures)
-    out, problems = expand(markdown, ctx)
-    citation, found = render.page_citation(sources, ctx, updated)
-    # what the directives wrote is bounded like what editors write (kb.pagefile), before Markdown reads it
-    if too_much := bounds(out, ctx.page, by_line=True):
-        what = "; ".join(p.message.split(":")[0] for p in too_much)
-        message = f"the data this page shows makes Markdown too long to read ({what}): fix the data it shows"
-        return citation, [*figured, *problems, *found, Problem(ctx.page, None, "", message)]
-    return out + citation, figured + problems + found
+ROOT = PROJECT  # the project `make check` checks (main's default)
 
 
 @dataclass
@@ -63,112 +49,67 @@ class Found:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def site_markdown(root: Path):
-    """Markdown with the extensions of mkdocs.yml, as the build converts pages (the HTML safety check)."""
-    import markdown
-    from mkdocs.utils import yaml_load
-
-    with open(root / "mkdocs.yml", encoding="utf-8") as f:
-        config = yaml_load(f)
-    names, configs = [], {}
-    for item in config.get("markdown_extensions") or []:
-        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
-        names.append(name)
-        if options:
-            configs[name] = options
-    return markdown.Markdown(extensions=names, extension_configs=configs)
-
-
-def html_problems(md, markdown_text: str, source: str, display: str, strict: bool) -> list[Problem]:
-    """The HTML safety check of the build (kb_mkdocs.on_page_content) on a page's final Markdown."""
-    from . import safety
-
-    md.reset()
-    try:
-        html = md.convert(markdown_text)
-    except RecursionError:
-        message = "this page is nested too deeply (lists, quotes or blocks inside each other): nest less deeply"
-        return [Problem(display, None, "", message)]
-    problems = []
-    for needle, message in safety.check_html(html):
-        line = safety.locate(source, needle)
-        if line is not None or strict:  # not in the page's text: from data, whose problems are listed
-            problems.append(Problem(display, line, "", message))
-    return problems
-
-
-def built_pages(content: Path, lang: str) -> list[Path]:
-    """The page files the build renders in `lang`: its own, the originals shown where a translation
-    is missing, and (in the source language) the pages that exist only in another language."""
-    own = {p.relative_to(content / lang).as_posix(): p for p in (content / lang).rglob("*.md")}
-    others = [translations.SOURCE] if lang != translations.SOURCE else [x for x in LANGS if x != lang]
-    for other in others:
-        for path in (content / other).rglob("*.md"):
-            own.setdefault(path.relative_to(content / other).as_posix(), path)
-    return [own[rel] for rel in sorted(own)]
-
-
-def _data_as_read(root: Path):
-    """The data files that can be read, unvalidated, to check the pages when the data has problems."""
-    from .data import Data
-    from .yamlfile import load_yaml
-
-    docs = {path.stem: load_yaml(path, path.relative_to(root).as_posix())[0] for path in (root / "data").glob("*.yml")}
-    return Data({name: doc for name, doc in docs.items() if doc is not None})
-
-
-def check_pages(root: Path, data, strict: bool = True, expanded: dict | None = None) -> list[Problem]:
-    """The problems of every page the build renders. With `strict` false (data with problems), a page
-    whose directives fail on the broken data is left to the data's own problems. `expanded`, if
+def check_pages(settings: pipeline.Settings, start: pipeline.Start, expanded: dict | None = None,
+                unreadable: set[str] | None = None) -> list[Problem]:
+    """The problems of every page the build renders, as the build finds them (kb/pipeline.py). With
+    broken data, a page whose directives fail on it is left to the data's own problems. `expanded`, if
     given, receives each page as rendered, for the links' check: (lang, path) -> (display, Markdown,
-    lines before it)."""
-    from .pages import generated_pages, refused
-
+    lines before it). `unreadable` receives the pages whose file could not be read (their path under
+    content/, as the build names them)."""
+    root, langs = settings.root, settings.langs
     content = root / "content"
-    problems: list[Problem] = []
-    env = templates.environment(root / "templates")
-    registry = render.registry(data)
-    md = site_markdown(root)
-    bad, found = refused(data, root / "site", content, LANGS)  # as the build does (kb_mkdocs.on_files)
-    problems += found
+    md = pipeline.site_markdown(root)
+    abbreviations: dict[str, str] = {}
+    today = gitdates.build_date()
 
-    def context(lang: str, display: str = "", offset: int = 0) -> Context:
-        return Context(data, lang, display, offset, LANGS[0], LANGS, env, registry, root)
-
-    def check(markdown: str, display: str, lang: str, found: list[Problem]):
+    def check(markdown: str, display: str, lang: str, found: list[Problem], shown: str | None) -> list[Problem]:
         # the front matter was checked when the page was read (kb.pagefile), as the build does
         meta, body = translations.split_front_matter(markdown)
         offset = markdown[: len(markdown) - len(body)].count("\n")
-        try:
-            out, more = page_markdown(body, context(lang, display, offset), meta.get("sources"))
-            # a front matter with problems is left out of the page (kb.pagefile), as in the build
-            found += [p for p in more if p.field != "sources"] if found else more
-            found += html_problems(md, out, markdown, display, strict)
-            if expanded is not None:
-                expanded[(lang, display.split("/", 2)[2])] = (display, out, offset)
-        except DirectiveError as exc:
-            if getattr(exc, "label", None):  # a label missing from data/labels.yml, as the build says it
-                found.append(Problem("data/labels.yml", None, f"labels.{exc.label}", str(exc)))
-            elif strict:
-                raise
-        except Exception as exc:  # noqa: BLE001 (a bug of ours: named with the page, as the build does)
-            if strict:
-                found.append(unexpected(display, exc))
-        problems.extend(found)
+        ctx = start.context(settings, lang, display, offset)
+        rel = display.split("/", 2)[2]
 
-    for lang in LANGS:
-        for path in built_pages(content, lang):
+        def abbreviated() -> str:
+            if lang not in abbreviations:
+                abbreviations[lang] = pipeline.guard(start.broken, "", render.abbreviations, ctx)
+            return abbreviations[lang]
+
+        def notice(out: str) -> str:
+            if shown is None:  # a page made from data: no notice
+                return out
+
+            def original_url(original: str) -> str:
+                here = translations.page_url(rel, lang) or "."
+                return posixpath.relpath(translations.page_url(rel, original) or ".", here) + "/"
+
+            return pipeline.translation_notice(ctx, out, content, rel, shown, original_url)[0]
+
+        # a page's date ("last updated", in its citation) is its last commit's in the build: any date here
+        done = pipeline.expand(body, ctx, meta.get("sources"), today, start.broken, bool(found), abbreviated, notice)
+        problems = found + done.problems
+        if not done.unsafe:
+            problems += pipeline.convert_and_check(md, done.markdown, markdown, display, start.broken)
+        if expanded is not None:
+            expanded[(lang, rel)] = (display, done.markdown, offset)
+        return problems
+
+    problems: list[Problem] = []
+    for lang in langs.all:
+        ctx = start.context(settings, lang)
+        try:
+            made, refused = pipeline.generated(start, ctx, root / "site", content, langs.all)
+        except KbError as exc:
+            return problems + exc.problems
+        if lang == langs.source:  # the same in every language
+            problems += refused
+        for path in pipeline.page_set(content, lang, langs):
             display = path.relative_to(root).as_posix()
             text, found = read_page(path, display)  # the build's own strict reading
-            check(text, display, lang, found)
-        try:
-            generated = generated_pages(context(lang))
-        except Exception:
-            if strict:
-                raise
-            generated = []
-        for page in (page for page in generated if page.path not in bad):
-            check(page.markdown, f"content/{lang}/{page.path}", lang, [])
+            if found and unreadable is not None:
+                unreadable.add(f"{lang}/{path.relative_to(content).as_posix().split('/', 1)[1]}")
+            problems += check(text, display, lang, found, path.relative_to(content).parts[0])
+        for page in made:
+            problems += check(page.markdown, f"content/{lang}/{page.path}", lang, [], None)
     return problems
 
 
@@ -180,30 +121,32 @@ RECORD_PAGE = (
 )
 
 
-def link_problems(root: Path, data, expanded: dict) -> list[Problem]:
+def link_problems(settings: pipeline.Settings, start: pipeline.Start, expanded: dict) -> list[Problem]:
     """Links, anchors and the navigation, as the build checks them (kb.links)."""
-    from .pages import generated_pages, placed_listings
-
-    problems = links.check(expanded)
-    source = LANGS[0]
+    problems = links.check(expanded, settings.root)  # each at its line in the file, as the build finds it
+    source = settings.langs.source
     built = {rel for lang, rel in expanded if lang == source}
-    env = templates.environment(root / "templates")
-    ctx = Context(data, source, "", 0, source, LANGS, env, render.registry(data), root)
-    generated = {page.path for page in generated_pages(ctx)} | placed_listings(data)
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    # the pages made from data that the build writes (not those refused: kb.pipeline.generated)
+    made, _ = pipeline.generated(start, start.context(settings, source), settings.root / "site",
+                                 settings.root / "content", settings.langs.all)
+    # and the listing pages the kinds place in the navigation themselves (kinds.yml's listing_follows)
+    generated = {page.path for page in made} | placed_listings(start.data)
+    config = settings.config_file.read_text(encoding="utf-8")
     return problems + links.check_nav(config, built, generated)
 
 
-def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]]:
+def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], list[Problem]]:
     """(problems, notes) of the translations. Translation lag is never a problem: the English site
     says so to its readers (a notice, the status page); every missing or outdated translation is a
-    note, shown by `make check` and on the pull request, that does not fail the check."""
+    note, shown by `make check` and on the pull request, that does not fail the check. `langs`: the
+    project's languages (kb.languages.Languages; read from its mkdocs.yml when not given)."""
+    langs = langs or read_languages(root / "mkdocs.yml")
     content = root / "content"
     notes = []
     statuses = translations.page_statuses(content)
     for s in statuses:
-        if s.state == "missing" and s.lang == translations.SOURCE:
-            english = next(f"content/{x}/{s.path}" for x in LANGS if (content / x / s.path).exists())
+        if s.state == "missing" and s.lang == langs.source:
+            english = next(f"content/{x}/{s.path}" for x in langs.all if (content / x / s.path).exists())
             notes.append(
                 Problem(
                     english,
@@ -216,7 +159,7 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
         elif s.state == "missing":
             notes.append(
                 Problem(
-                    f"content/{translations.SOURCE}/{s.path}",
+                    f"content/{langs.source}/{s.path}",
                     None,
                     "",
                     f"this page has no translation in content/{s.lang}/ yet (the site shows the French page "
@@ -236,8 +179,8 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
         )
         for s in statuses
         if s.state == "translated"
-        and s.lang in translations.TARGETS
-        and (content / translations.SOURCE / s.path).exists()
+        and s.lang in langs.targets
+        and (content / langs.source / s.path).exists()
         and translations.file_info(content / s.lang / s.path)[1] != translations.DONE
         and translations.translated_original(content, s.path, s.lang) is None
     ]
@@ -248,7 +191,7 @@ def translation_problems(root: Path, data) -> tuple[list[Problem], list[Problem]
         )
         for s in translations.data_statuses(data, root):
             if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
-                message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{translations.SOURCE}\"`"
+                message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{langs.source}\"`"
             elif s.state == "missing":
                 message = f"no English text yet (the site shows the French one): add `{s.lang}: \"…\"` beside `fr:`"
             elif s.before is None:
@@ -309,9 +252,8 @@ MORE_CHECKS: list[tuple[str, Callable]] = [
 
 
 def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
-    """Run every check; collect every problem."""
-    from .data import load_data, load_data_cached
-
+    """Run every check; collect every problem: the build's pipeline (kb/pipeline.py), stopped before
+    the theme renders, then the checks only `make check` runs (translations, MORE_CHECKS)."""
     found = Found()
 
     def timed(name: str, fn: Callable):
@@ -321,31 +263,26 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
         finally:
             found.timings[name] = time.perf_counter() - start
 
-    # links out of the project and files content/ may not publish, before any file is read
-    found.problems += timed("files", lambda: tree.problems(root))
+    settings = pipeline.Settings.of(root)
+    # links out of the project, files content/ may not publish, unknown languages: before any file is read
+    found.problems += timed("files", lambda: pipeline.stop_problems(settings))
     if found.problems:
         return found
-    data = checked = None
-    try:
-        content = root / "content"
-        if cache:
-            data = timed("data", lambda: load_data_cached(root / "data", root, root / ".cache" / "data", content))
-        else:
-            data = timed("data", lambda: load_data(root / "data", root, content))
-        checked = data
-    except KbError as exc:
-        found.problems += exc.problems
-        # the pages are still checked, against the data as it is
-        data = getattr(exc, "data", None) or _data_as_read(root)
+    start = timed("data", lambda: pipeline.start(settings, cache=cache))
+    found.problems += start.problems
+    checked = None if start.broken else start.data
     expanded: dict = {}
-    found.problems += timed("pages", lambda: check_pages(root, data, strict=checked is not None, expanded=expanded))
-    if checked is not None:  # with broken data, pages are missing: their links would only repeat it
-        found.problems += timed("links", lambda: link_problems(root, checked, expanded))
-    problems, notes = timed("translations", lambda: translation_problems(root, checked))
+    unreadable: set[str] = set()
+    pages = timed("pages", lambda: check_pages(settings, start, expanded, unreadable))
+    # with broken data, pages are missing: their links would only repeat it (pipeline.finish leaves them
+    # out, as the build does); the navigation is still checked
+    pages += timed("links", lambda: link_problems(settings, start, expanded))
+    found.problems += pipeline.finish(pages, start.broken, unreadable)
+    problems, notes = timed("translations", lambda: translation_problems(root, checked, settings.langs))
     found.problems += problems
     found.notes += notes
     if checked is not None:  # percentages of the data written out in pages (kb.figures)
-        found.notes += timed("figures", lambda: written_out(root, checked, LANGS))
+        found.notes += timed("figures", lambda: written_out(root, checked, settings.langs.all))
     for name, check in MORE_CHECKS:
         found.problems += timed(name, lambda check=check: check(root, checked))
     return found
@@ -370,7 +307,7 @@ def main(argv=None) -> int:
         emit_annotations(wrong, "error")
         return 1
     found = run_checks(ROOT, cache=not args.no_cache)
-    entries = causes.group(found.problems, causes.directive_files(ROOT))
+    entries = pipeline.entries(found.problems, ROOT)  # as the build lists them
     notes = [causes.Entry(p) for p in _sorted(found.notes)]
     changed = changed_files(ROOT)
     outdated = outdated_by_change(ROOT, found.notes, changed)
@@ -410,17 +347,19 @@ def changed_files(root: Path, environ=None) -> set[str] | None:
     return set(run.stdout.split()) if run.returncode == 0 else None
 
 
-def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None) -> list[str]:
+def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None, source: str | None = None) -> list[str]:
     """The translations (English pages, data texts) that the change made outdated: the notes about
     a translation whose French original (page or data file) the change touched (`changed`, the
-    files of the pull request). With `changed` None (not a pull request), every outdated one."""
+    files of the pull request). With `changed` None (not a pull request), every outdated one.
+    `source`: the source language (this project's when not given)."""
+    source = source or project().source
     out = []
     for note in _sorted(notes):
         if not note.message.startswith(OUTDATED):
             continue
         if note.file.startswith("content/"):
             lang, rel = note.file.removeprefix("content/").split("/", 1)
-            original = f"content/{translations.SOURCE}/{rel}"
+            original = f"content/{source}/{rel}"
         else:
             original = note.file
         if changed is None or original in changed:

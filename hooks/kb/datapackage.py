@@ -31,13 +31,13 @@ from babel import Locale
 from . import export, kinds
 from .data import Data, records_key
 from .directives import Context, DirectiveError
-from .languages import project
+from .languages import PROJECT, project
 from .problems import Problem, field_path
 from .templates import render
 from .text import label_field, plain
 from .translations import DESCRIPTION  # the readers' description, by language, in a JSON Schema
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "data" / "schemas"
+SCHEMAS = PROJECT / "data" / "schemas"
 PATH = "assets/data/datapackage.json"
 LICENCE = {
     "name": "CC-BY-4.0",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from . import urls
 from .data import Data, MissingData
+from .languages import PROJECT  # the project's folder: one constant (kb.languages)
 from .problems import Problem
 
-PROJECT = Path(__file__).resolve().parents[2]
 
 # at most three spaces before it: four make it an indented code block
 DIRECTIVE = re.compile(r"^ {0,3}<!--\s*kb:(?P<name>[A-Za-z0-9_-]+)(?P<args>[^>]*?)\s*-->[ \t]*$", re.MULTILINE)
@@ -44,7 +44,7 @@ class Context:
     directives: Mapping[str, Renderer] = field(default_factory=dict)  # name -> renderer
     project: Path = PROJECT  # the project's folder (content/, data/, templates/)
     # who is behind the site, from the configuration (kb.contact.site_contact): repository, issues,
-    # publisher, email; empty in `make check`, which has no configuration
+    # publisher, email (kb.pipeline.Settings: from MkDocs' configuration, or mkdocs.yml in `make check`)
     site: Mapping = field(default_factory=dict)
 
     @property

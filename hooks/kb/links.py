@@ -19,6 +19,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from .problems import Problem
 
@@ -78,9 +79,22 @@ def links(markdown: str) -> Iterable[tuple[int, str]]:
             yield text.count("\n", 0, match.start("url")) + 1, match["url"]
 
 
-def check(pages: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
+def link_line(root: Path, display: str, url: str) -> int | None:
+    """The line of the page's file (`display`, under `root`) where the link to `url` is written: its
+    first occurrence, as the build finds the line of MkDocs' warnings; None when the page has no file
+    (made from data) or the link is not written in it (a directive wrote it)."""
+    from .safety import locate
+
+    source = root / display
+    if not source.is_file():
+        return None
+    return locate(source.read_text(encoding="utf-8", errors="replace"), url)
+
+
+def check(pages: dict[tuple[str, str], tuple[str, str, int]], root: Path | None = None) -> list[Problem]:
     """The problems of the links of `pages`: (language, path in the language) -> (display path,
-    Markdown as rendered, lines of the file before that Markdown)."""
+    Markdown as rendered, lines of the file before that Markdown). With the project's `root`, each
+    problem's line is found in the page's file as the build finds it (`link_line`)."""
     problems: list[Problem] = []
     ids: dict[tuple[str, str], set[str]] = {}
     langs = {lang for lang, _ in pages}
@@ -92,7 +106,7 @@ def check(pages: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
 
     for (lang, rel), (display, markdown, offset) in pages.items():
         for line, url in links(markdown):
-            where = line + offset
+            where = line + offset if root is None else link_line(root, display, url)
             if not url or SCHEME.match(url) or url.startswith("//"):
                 continue
             if url.startswith("/"):
@@ -117,18 +131,35 @@ def check(pages: dict[tuple[str, str], tuple[str, str, int]]) -> list[Problem]:
                 continue
             if anchor and anchor not in ids_of(to):
                 page = "this page" if to == (lang, rel) else f"content/{to[0]}/{to[1]}"
-                known = ", ".join(f"#{i}" for i in sorted(ids_of(to))[:12])
-                problems.append(
-                    Problem(
-                        display,
-                        where,
-                        "link",
-                        f"the section #{anchor} does not exist in {page}: link to one of its sections"
-                        f"{' (' + known + ('…' if len(ids_of(to)) > 12 else '') + ')' if known else ''}, "
-                        "or give the heading that id with { #" + anchor + " }",
-                    )
-                )
+                problems.append(Problem(display, where, "link", no_section(anchor, page, ids_of(to))))
     return problems
+
+
+def no_section(anchor: str, page: str, ids=()) -> str:
+    """A link to a section that `page` ("this page", or its path) does not have, naming its first ids."""
+    known = ", ".join(f"#{i}" for i in sorted(ids)[:12])
+    listed = f" ({known}{'…' if len(ids) > 12 else ''})" if known else ""
+    return (
+        f"the section #{anchor} does not exist in {page}: link to one of its sections{listed}, "
+        "or give the heading that id with { #" + anchor + " }"
+    )
+
+
+NO_SECTION = re.compile(r"^the section #(?P<anchor>.*) does not exist in (?P<page>this page|content/\S+): link to one of its sections, or")
+
+
+def name_sections(problem: Problem, markdown_of) -> Problem:
+    """A problem of a link to a missing section, as MkDocs' warning says it (kb_patches), with the page's
+    sections named as `check` names them: `markdown_of(path under content/)` gives the page's final
+    Markdown (None when unknown)."""
+    match = NO_SECTION.match(problem.message)
+    if problem.field != "link" or not match:
+        return problem
+    page = match["page"]
+    markdown = markdown_of(problem.file if page == "this page" else page)
+    if markdown is None:
+        return problem
+    return Problem(problem.file, problem.line, problem.field, no_section(match["anchor"], page, anchors(markdown)))
 
 
 def _resolve(lang: str, rel: str, path: str, langs: set[str]) -> tuple[str, str]:
@@ -177,11 +208,9 @@ def read_config(text: str) -> dict:
 def check_nav(config_text: str, built: set[str], generated: set[str]) -> list[Problem]:
     """The problems of mkdocs.yml's `nav:`: a page that does not exist, a page left out."""
     config = read_config(config_text)
-    lines = config_text.split("\n")
 
     def line_of(needle: str) -> int | None:
-        start = next((i for i, text in enumerate(lines) if text.startswith("nav:")), 0)
-        return next((i + 1 for i, text in enumerate(lines[start:], start) if needle in text), None)
+        return nav_line(config_text, needle)
 
     problems = []
     listed = set()
@@ -201,15 +230,27 @@ def check_nav(config_text: str, built: set[str], generated: set[str]) -> list[Pr
             )
     if config.get("nav"):
         for path in sorted(built - listed - generated):
-            problems.append(
-                Problem(
-                    "mkdocs.yml",
-                    line_of("nav:"),
-                    "nav",
-                    f"the page {path} is not in the navigation: add it under nav: where readers should find it",
-                )
-            )
+            problems.append(Problem("mkdocs.yml", line_of("nav:"), "nav", not_in_nav(path)))
     return problems
+
+
+def nav_line(config_text: str, needle: str) -> int | None:
+    """The first line of mkdocs.yml's `nav:` (from `nav:` on) holding `needle`."""
+    lines = config_text.split("\n")
+    start = next((i for i, text in enumerate(lines) if text.startswith("nav:")), 0)
+    return next((i + 1 for i, text in enumerate(lines[start:], start) if needle in text), None)
+
+
+def not_in_nav(path: str) -> str:
+    return f"the page {path} is not in the navigation: add it under nav: where readers should find it"
+
+
+def omitted_pages(message: str) -> list[str] | None:
+    """The pages (paths under a language folder) of MkDocs' warning listing pages left out of the
+    navigation; None for another warning."""
+    if not _NOT_IN_NAV.search(message):
+        return None
+    return sorted({re.sub(r"^[a-z]{2}(?:_[A-Z]{2})?/", "", p.strip()) for p in re.findall(r"^\s*-\s*(\S+)", message, re.M)})
 
 
 # --- MkDocs' own words, rewritten with what to do --------------------------------------------------
@@ -242,12 +283,9 @@ def plain(message: str) -> str:
             "check the path (it is relative to this page's folder) and the file name"
         )
     if m := _NO_ANCHOR_HERE.search(message):
-        return f"the section #{m['anchor']} does not exist in this page: link to one of its sections, or give the heading that id with {{ #{m['anchor']} }}"
+        return no_section(m["anchor"], "this page")
     if m := _NO_ANCHOR.search(message):
-        return (
-            f"the section #{m['anchor']} does not exist in content/{m['target']}: link to one of its sections, "
-            f"or give the heading that id with {{ #{m['anchor']} }}"
-        )
+        return no_section(m["anchor"], f"content/{m['target']}")
     if m := _ABSOLUTE.search(message):
         return f"the address {m['url']} starts with /: write it relative to this page"
     if m := _NAV_MISSING.search(message):
@@ -255,9 +293,6 @@ def plain(message: str) -> str:
             f"the navigation lists {m['path']}, which is not a page: fix the path (relative to content/fr/) "
             "or remove the entry"
         )
-    if _NOT_IN_NAV.search(message):
-        pages = sorted(
-            {re.sub(r"^[a-z]{2}(?:_[A-Z]{2})?/", "", p.strip()) for p in re.findall(r"^\s*-\s*(\S+)", message, re.M)}
-        )
+    if (pages := omitted_pages(message)) is not None:
         return "pages not in the navigation: add them under nav: where readers should find them: " + ", ".join(pages)
     return message

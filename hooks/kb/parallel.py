@@ -35,9 +35,10 @@ from pathlib import Path
 
 import yaml
 from kb import causes, engine, gate, publish, search, tree, urls
+from kb.languages import PROJECT
 from kb.problems import KbError, Problem, emit_annotations, items, listing
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT
 # without fork: pages (every language) from which one process per language is faster than one
 PARALLEL_FROM = 200
 # where the language processes can be forked from this one, they share its imports and

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from html import escape
 
 from . import urls
@@ -135,3 +136,15 @@ def document(section: Section, built: dict[str, Built], words: dict[str, str]) -
     html = ALTERNATE.sub("", html)  # the section's index page is the one with translations
     # the language switcher leads to the same document in the other language
     return SWITCHER.sub(lambda m: m[1] + m[2] + FILE_NAME + m[3], html)
+
+
+def write(section: Section, built: dict[str, Built], words: dict[str, str]) -> None:
+    """Write the section's print page next to its index page (when that page was built): `words` are the
+    labels print_intro ({section}, {n} filled in here), print_address and print_version."""
+    index = built.get(section.index)
+    if index is None:
+        return
+    intro = words["print_intro"].replace("{section}", section.title).replace("{n}", str(len(section.pages)))
+    html = document(section, built, {**words, "print_intro": intro})
+    if html is not None:
+        Path(index.dest).with_name(FILE_NAME).write_text(html, encoding="utf-8")

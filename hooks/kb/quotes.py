@@ -507,6 +507,8 @@ if __name__ == "__main__":  # a listing for editors: python -m kb.quotes (from h
 
     from .problems import listing
 
-    found = check_tree(Path(__file__).resolve().parents[2])
+    from .languages import PROJECT
+
+    found = check_tree(PROJECT)
     print("\n".join(listing(sorted(set(found), key=lambda p: (p.file, p.line or 0)))))
     sys.exit(1 if found else 0)

@@ -35,8 +35,9 @@ from markupsafe import Markup
 
 from . import locale, text
 from .directives import DirectiveError
+from .languages import PROJECT
 
-DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_FOLDER = PROJECT / "templates"
 
 
 class TemplateProblem(DirectiveError):

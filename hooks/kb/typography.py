@@ -406,7 +406,7 @@ def _fix_data(path: Path, langs: languages.Languages) -> None:
 def main(argv=None) -> int:
     """`python -m kb.typography [--fix]`, run from hooks/: list (or fix, then list) what breaks the rules."""
     argv = sys.argv[1:] if argv is None else argv
-    root = Path(__file__).resolve().parents[2]
+    root = languages.PROJECT
     if "--fix" in argv:
         langs = languages.read(root / "mkdocs.yml")
         for lang in langs.all:
