@@ -28,10 +28,9 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-import posixpath
 from pathlib import Path
 
-from . import causes, datapackage, fileformat, gitdates, links, pipeline, quotes, render, translations, typography
+from . import causes, datapackage, fileformat, gitdates, links, pipeline, quotes, render, translations, typography, urls
 from .figures import written_out
 from .pages import placed_listings
 from .languages import PROJECT, project
@@ -78,9 +77,9 @@ def check_pages(settings: pipeline.Settings, start: pipeline.Start, expanded: di
             if shown is None:  # a page made from data: no notice
                 return out
 
-            def original_url(original: str) -> str:
-                here = translations.page_url(rel, lang) or "."
-                return posixpath.relpath(translations.page_url(rel, original) or ".", here) + "/"
+            def original_url(original: str) -> str:  # as the build writes it (MkDocs' url of a home is ./)
+                here = urls.page_url(rel, lang, langs.source) or "./"
+                return urls.relative(urls.page_url(rel, original, langs.source) or "./", here)
 
             return pipeline.translation_notice(ctx, out, content, rel, shown, original_url)[0]
 
