@@ -39,6 +39,7 @@ from kb import (
     render,
     safety,
     search,
+    templates,
     text,
     urls,
 )
@@ -464,9 +465,18 @@ def write_print_pages(b: Build, config) -> None:
         words = {key: b.word(key, lang, source) for key in PRINT_WORDS}
         if None in words.values():
             continue
+        ctx = b.start.context(b.settings, lang)
+
+        def render(name: str, **values) -> str:
+            return templates.render(b.start.templates, name, ctx, **values)
+
         for section in b.print_sections.get(lang, []):
             if section.index not in b.unsafe:
-                printing.write(section, printed, words)
+                try:
+                    printing.write(section, printed, words, render)
+                except DirectiveError as exc:  # templates/parts/print.html: named with its line
+                    b.problems.append(Problem(f"templates/{printing.TEMPLATE}", None, "", str(exc)))
+                    break
 
 
 def write_search_index(b: Build, config) -> dict[str, int]:

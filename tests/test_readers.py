@@ -314,3 +314,22 @@ def test_a_page_is_fitted_into_its_section_document():
     page = ('<article class="md-content__inner md-typeset" data-pagefind-body><p>x</p>'
             '<p class="kb-print-link"><a href="print.html">p</a></p><aside class="kb-cite"><h2>c</h2></aside></article>')
     assert printing.article(page) == "<p>x</p>"
+
+
+def test_a_print_documents_words_come_from_its_template_escaped_once():
+    """The introduction and the addresses of a printed section are templates/parts/print.html, rendered
+    with autoescaping: a label holding markup is printed as text, a page as built is kept as it is."""
+    from kb import printing, templates
+    from kb.data import load_data
+    from kb.directives import Context
+
+    env = templates.environment(ROOT / "templates")
+    ctx = Context(load_data(ROOT / "data", ROOT, ROOT / "content"), "fr", "", 0, "fr", ["fr", "en"], env, {}, ROOT)
+    page = '<html><title>x</title><article class="md-content__inner md-typeset"><h1 id="t">Titre</h1></article></html>'
+    section = printing.Section("Section", "fr/s/index.md", "s/", "Site", ["fr/s/index.md"])
+    built = {"fr/s/index.md": printing.Built("s/", page, "https://example.org/s/")}
+    words = {"print_intro": "<b>Tout</b> & plus", "print_address": "Adresse :", "print_version": "impression"}
+    html = printing.document(section, built, words, lambda name, **v: templates.render(env, name, ctx, **v))
+    assert '<p class="kb-print__intro">&lt;b&gt;Tout&lt;/b&gt; &amp; plus</p>' in html
+    assert '<h1 id="t">Titre</h1>' in html
+    assert 'Adresse : <a href="https://example.org/s/">https://example.org/s/</a>' in html

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from html import escape
 
+from markupsafe import Markup
+
 from . import urls
 
 FILE_NAME = "print.html"
+TEMPLATE = "parts/print.html"  # its introduction and the pages' addresses (templates/)
 # Regular expressions on finished HTML, not template overrides: the print page is made from pages
 # already rendered (and checked), after the theme; no template of the theme renders a section's
 # pages together, and a page of its own in MkDocs' navigation would be indexed, listed in the
@@ -108,29 +111,28 @@ def fit(fragment: str, page_url: str, target_url: str, prefix: str, demote: bool
     return out
 
 
-def document(section: Section, built: dict[str, Built], words: dict[str, str]) -> str | None:
+def document(section: Section, built: dict[str, Built], words: dict[str, str], render) -> str | None:
     """The print page's HTML, from the index page as built and the section's pages; None when the
-    index page was not built (the preview's first pass)."""
+    index page was not built (the preview's first pass). `render(name, **values)` renders a template
+    of templates/ (its introduction and addresses: templates/parts/print.html)."""
     index = built.get(section.index)
     if index is None:
         return None
-    target = urls.next_to(index.url, FILE_NAME)  # written next to the index page (kb_mkdocs.py)
-    parts = [f'<p class="kb-print__intro">{escape(words["print_intro"])}</p>']
+    target = urls.next_to(index.url, FILE_NAME)  # written next to the index page (kb_site.py)
+    pages = []
     for number, src in enumerate(section.pages):
         page = built.get(src)
         if page is None:
             continue
         # the index page keeps its ids (the theme's "skip to content" link leads to its title)
         body = fit(article(page.html), page.url, target, f"p{number}-" if number else "", demote=number > 0)
-        address = ""
-        if page.address:  # without a public address (SITE_URL unset), none
-            link = f'<a href="{escape(page.address)}">{escape(page.address)}</a>'
-            address = f'\n<p class="kb-print__address">{escape(words["print_address"])} {link}</p>'
-        parts.append(f'<div class="kb-print__page">{body}{address}</div>')
+        # the pages as built passed the HTML check; the output gate reads the document again
+        pages.append({"body": Markup(body), "address": page.address})
     span = _article_span(index.html)
     if span is None:
         return None
-    html = index.html[: span[0]] + "\n".join(parts) + index.html[span[1] :]
+    parts = render(TEMPLATE, intro=words["print_intro"], address_word=words["print_address"], pages=pages)
+    html = index.html[: span[0]] + parts + index.html[span[1] :]
     title = f'{section.title} ({words["print_version"]}) - {section.site_name}'
     html = TITLE.sub(lambda m: f"<title>{escape(title)}</title>", html, count=1)
     html = ALTERNATE.sub("", html)  # the section's index page is the one with translations
@@ -138,13 +140,13 @@ def document(section: Section, built: dict[str, Built], words: dict[str, str]) -
     return SWITCHER.sub(lambda m: m[1] + m[2] + FILE_NAME + m[3], html)
 
 
-def write(section: Section, built: dict[str, Built], words: dict[str, str]) -> None:
+def write(section: Section, built: dict[str, Built], words: dict[str, str], render) -> None:
     """Write the section's print page next to its index page (when that page was built): `words` are the
     labels print_intro ({section}, {n} filled in here), print_address and print_version."""
     index = built.get(section.index)
     if index is None:
         return
     intro = words["print_intro"].replace("{section}", section.title).replace("{n}", str(len(section.pages)))
-    html = document(section, built, {**words, "print_intro": intro})
+    html = document(section, built, {**words, "print_intro": intro}, render)
     if html is not None:
         Path(index.dest).with_name(FILE_NAME).write_text(html, encoding="utf-8")
