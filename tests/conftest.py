@@ -223,8 +223,54 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def fresh_page(browser):
+    """A tab of its own in a browser context of its own (empty cache and storage), for the tests
+    that count requests or change the tab itself (listeners, routes, emulation, other tabs)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def _tabs(browser):
+    made: dict = {}
+    yield made
+    for context, _ in made.values():
+        context.close()
+
+
+@pytest.fixture
+def tab(_tabs, browser):
+    """`tab(**context_options)`: a tab of this test process kept from test to test for these options,
+    since a new tab costs a new renderer process. For tests that only read the site's pages: after
+    the test it is back on a blank page, its storage and cookies cleared, any other tab closed."""
+    used = []
+
+    def open_tab(**options):
+        key = repr(sorted(options.items()))
+        context, page = _tabs.get(key, (None, None))
+        if page is None or page.is_closed():
+            context = browser.new_context(**options)
+            page = context.new_page()
+            _tabs[key] = (context, page)
+        used.append((context, page))
+        return page
+
+    yield open_tab
+    for context, page in used:
+        for other in context.pages:
+            if other is not page:
+                other.close()
+        if page.is_closed():
+            continue
+        if page.url.startswith(SITE_URL):
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.goto("about:blank")
+        context.clear_cookies()
+
+
+@pytest.fixture
+def page(tab):
+    """The desktop tab of this test process (see `tab`)."""
+    return tab(viewport={"width": 1280, "height": 900})

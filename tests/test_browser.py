@@ -145,13 +145,11 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_accessibility_rules_on_every_page_type(browser, base_url, lang, scheme, width, kind):
+def test_accessibility_rules_on_every_page_type(tab, base_url, lang, scheme, width, kind):
     w, h = WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
-    page = context.new_page()
+    page = tab(viewport={"width": w, "height": h}, color_scheme=scheme)
     page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
     found = [f"{kind}: {violation}" for violation in axe_violations(page)]
-    context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
@@ -275,6 +273,9 @@ def test_language_switcher_keeps_the_anchor_and_marks_the_current_language(page,
     marks = {link.get_attribute("hreflang"): (link.get_attribute("lang"), link.get_attribute("aria-current"))
              for link in links.all()}
     assert marks == {lang: (lang, "true"), other: (other, None)}, marks
+    # the switcher's links take the section in view once the page has scrolled to it
+    until(page, "() => [...document.querySelectorAll('.md-select__link[hreflang]')].every(a => a.hash === '#contribute')",
+          "the language switcher does not keep the anchor")
     start = page.url
     page.locator(".md-header__option .md-select").hover()
     page.locator(f'.md-select__link[hreflang="{other}"]').click()
@@ -336,7 +337,8 @@ def test_no_request_leaves_localhost(browser, base_url, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_sitemap_lookups_and_no_request_fails(page, base_url, lang):
+def test_no_sitemap_lookups_and_no_request_fails(fresh_page, base_url, lang):
+    page = fresh_page  # counts requests, or changes the tab itself
     # Material's look-up of a sitemap next to each hreflang address is answered without the network
     # (assets/javascripts/kb-alternates.js); search is tested in test_search.py
     requests, failures = [], []
@@ -350,7 +352,8 @@ def test_no_sitemap_lookups_and_no_request_fails(page, base_url, lang):
     assert not failures, f"{lang}: failed requests: {failures}"
 
 
-def test_case_study_prints_cleanly(page, base_url, tmp_path):
+def test_case_study_prints_cleanly(fresh_page, base_url, tmp_path):
+    page = fresh_page  # counts requests, or changes the tab itself
     # the case study's bibliography: many external links
     page.goto(url_of(base_url, "en", "generation-equality/collective-commitments/bibliography/"))
     page.emulate_media(media="print")

@@ -192,7 +192,8 @@ def test_results_show_title_and_excerpt_with_the_words_marked(page, base_url, la
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_search_has_a_shareable_address(page, base_url, lang):
+def test_a_search_has_a_shareable_address(fresh_page, base_url, lang):
+    page = fresh_page  # counts requests, or changes the tab itself
     query = "redevabilité" if lang == "fr" else "accountability"
     open_search(page, base_url, lang)
     page.keyboard.type(query)
@@ -262,11 +263,12 @@ TYPED_EVERY = """([text, gap]) => new Promise((done) => {
 
 
 @pytest.mark.parametrize("lang, query", [("fr", "travailleuses domestiques"), ("en", "domestic workers")])
-def test_typing_downloads_the_excerpts_of_the_last_query_only(page, base_url, lang, query):
+def test_typing_downloads_the_excerpts_of_the_last_query_only(fresh_page, base_url, lang, query):
     """Each result shown downloads its excerpt: a reader typing key by key on a slow phone
     (the CPU slowed 4 times, as Lighthouse's mobile emulation) downloads those of the results
     for what they typed, not those of a word half typed, even when the page takes longer to
     search for a key than the reader takes to type the next one."""
+    page = fresh_page  # counts requests, or changes the tab itself
     fragments = []
     page.on("request", lambda r: "/pagefind/fragment/" in r.url and fragments.append(r.url))
     open_search(page, base_url, lang)
@@ -280,7 +282,8 @@ def test_typing_downloads_the_excerpts_of_the_last_query_only(page, base_url, la
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_first_visit_downloads_no_search_data(page, base_url, lang):
+def test_first_visit_downloads_no_search_data(fresh_page, base_url, lang):
+    page = fresh_page  # counts requests, or changes the tab itself
     # The engine and the index load when the reader opens the search, not with the pages.
     requests, failures = [], []
     page.on("request", lambda r: requests.append(urlsplit(r.url).path))
@@ -327,7 +330,8 @@ def test_index_chunks_stay_small(site):
 
 
 @pytest.mark.parametrize("lang, words", [("fr", "La recherche n’a pas pu se charger"), ("en", "The search could not load")])
-def test_a_search_that_cannot_load_says_so_in_the_pages_language(page, base_url, lang, words):
+def test_a_search_that_cannot_load_says_so_in_the_pages_language(fresh_page, base_url, lang, words):
+    page = fresh_page  # counts requests, or changes the tab itself
     # offline, say: the browser's own error message would be in the browser's language
     page.route("**/pagefind/**", lambda route: route.abort())
     open_search(page, base_url, lang)
@@ -413,8 +417,9 @@ def test_other_names_of_the_sites_words_find_its_pages(page, base_url, lang, typ
 
 @pytest.mark.parametrize("lang, right, wrong", [("fr", "travailleuses domestiques", "stratgie"),
                                                 ("en", "accountability", "pricniples")])
-def test_the_words_are_downloaded_for_a_mistyped_query_only(page, base_url, lang, right, wrong):
+def test_the_words_are_downloaded_for_a_mistyped_query_only(fresh_page, base_url, lang, right, wrong):
     """The words of the pages (about 15 KB) are not part of a search that finds its words."""
+    page = fresh_page  # counts requests, or changes the tab itself
     asked = []
     page.on("request", lambda r: "/pagefind/kb-words." in r.url and asked.append(r.url))
     open_search(page, base_url, lang)
@@ -630,11 +635,10 @@ def test_the_sites_names_of_the_aliases_are_on_its_pages(site):
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang, typed", [("fr", "stratgie"), ("en", "pricniples")])
-def test_did_you_mean_keeps_the_accessibility_rules(browser, base_url, lang, typed, scheme, width):
+def test_did_you_mean_keeps_the_accessibility_rules(tab, base_url, lang, typed, scheme, width):
     from test_browser import axe_violations
 
-    context = browser.new_context(**VIEWPORTS[width], color_scheme=scheme)
-    page = context.new_page()
+    page = tab(**VIEWPORTS[width], color_scheme=scheme)
     page.goto(url_of(base_url, lang, "about/"))
     page.locator("button.kb-button--search" if width == "phone" else BOX).click()
     expect(page.locator(BOX)).to_be_focused()
@@ -645,7 +649,6 @@ def test_did_you_mean_keeps_the_accessibility_rules(browser, base_url, lang, typ
     box = words.bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24, box
     assert not axe_violations(page)
-    context.close()
 
 
 def test_page_text_that_looks_like_html_is_shown_as_text_in_the_results(browser, tmp_path):
