@@ -186,8 +186,11 @@ def test_open_panels_keep_the_accessibility_rules(browser, base_url, lang, schem
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 def phone(browser, **extra):
-    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **extra)
+    return browser.new_context(**PHONE, **extra)
 
 
 # The focused element, or what shows it: the colour scheme's radio button is
