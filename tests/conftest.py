@@ -176,6 +176,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionError:
+            pass  # the browser left before the answer (a page closed mid-load): nothing to report
+
 
 TEST_RUN = False  # run by pytest (not imported by the benchmark)
 
