@@ -43,9 +43,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-## test: every test (unit, whole build, browser)
+## test: every test (unit, whole build, browser), in one process per core (pytest-xdist; tests/conftest.py)
+TEST_PROCESSES ?= auto
 test: $(STAMP) $(CHROMIUM)
-	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	KB_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_PROCESSES) --maxprocesses 4 --dist loadgroup
 
 clean:
 	rm -rf site .pytest_cache

@@ -31,11 +31,13 @@ def test_language_switcher_lands_on_the_same_page(page, base_url, lang, kind):
     other = "en" if lang == "fr" else "fr"
     path = "404.html" if kind == "404" else PAGE_TYPES[kind]
     page.goto(url_of(base_url, lang, path))
+    start = page.url
     page.locator(".md-header__option .md-select").hover()
     page.locator(f'.md-select__link[hreflang="{other}"]').click()
-    page.wait_for_load_state()
     # a page not found has no translation: the switcher leads to the other language's home
     expected = url_of(base_url, other, "" if kind == "404" else path)
+    page.wait_for_url(lambda url: url != start)  # the click's navigation (the old page had loaded already)
+    page.wait_for_load_state()
     assert page.url == expected
     assert page.locator("html").get_attribute("lang") == other
 
@@ -48,7 +50,7 @@ def test_phone_drawer_reaches_every_section(browser, base_url, lang):
     drawer = page.locator("nav.md-nav--primary").first
     assert not drawer.is_visible() or drawer.bounding_box()["x"] < 0
     page.locator(".md-header button.kb-button--drawer").click()
-    page.wait_for_timeout(400)
+    still(page)  # the slide
     assert drawer.bounding_box()["x"] >= 0, "the drawer did not open"
     hrefs = page.eval_on_selector_all("nav.md-nav--primary a[href]", "els => els.map(e => e.href)")
     for section in (
@@ -105,6 +107,25 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
+def still(page) -> None:
+    """Wait until nothing moves on the page: every transition and animation started by what was
+    just done (asking for them starts them) has ended."""
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
+                   || a.effect.getComputedTiming().endTime === Infinity)"""
+    )
+
+
+def until(page, condition: str, message: str) -> None:
+    """Wait until `condition` (JavaScript) holds in the page; fail with `message` if it never does."""
+    from playwright.sync_api import TimeoutError
+
+    try:
+        page.wait_for_function(condition, timeout=15_000)
+    except TimeoutError:
+        raise AssertionError(message) from None
+
+
 def axe_violations(page) -> list[str]:
     """axe-core on the page as it is: WCAG 2.0, 2.1 and 2.2 A and AA and best practices,
     every violation of any impact, one line each."""
@@ -112,10 +133,7 @@ def axe_violations(page) -> list[str]:
 
     # once the page is still: a colour measured while it fades in (a tooltip, a panel) is
     # neither the one before nor the one a reader reads
-    page.wait_for_function(
-        """() => document.getAnimations().every(a => a.playState !== 'running'
-                   || a.effect.getComputedTiming().endTime === Infinity)"""
-    )
+    still(page)
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
@@ -123,18 +141,15 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("kind", AXE_PAGES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_accessibility_rules_on_every_page_type(browser, base_url, lang, scheme, width):
+def test_accessibility_rules_on_every_page_type(tab, base_url, lang, scheme, width, kind):
     w, h = WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
-    page = context.new_page()
-    found = []
-    for kind, path in AXE_PAGES.items():
-        page.goto(url_of(base_url, lang, path))
-        found += [f"{kind}: {violation}" for violation in axe_violations(page)]
-    context.close()
+    page = tab(viewport={"width": w, "height": h}, color_scheme=scheme)
+    page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
+    found = [f"{kind}: {violation}" for violation in axe_violations(page)]
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
@@ -158,21 +173,24 @@ def test_open_panels_keep_the_accessibility_rules(browser, base_url, lang, schem
     found += [f"search results: {violation}" for violation in axe_violations(page)]
     page.keyboard.press("Escape")
     page.locator(".md-header .md-select button").first.click()
-    page.wait_for_timeout(400)  # the list fades in
+    still(page)  # the list fades in
     found += [f"language switcher: {violation}" for violation in axe_violations(page)]
     if width == "phone":
         for kind in ("home", "generated"):
             page.goto(url_of(base_url, lang, AXE_PAGES[kind]))
             page.locator("button.kb-button--drawer").click()
-            page.wait_for_timeout(400)  # the slide
+            still(page)  # the slide
             assert page.evaluate("document.getElementById('__drawer').checked")
             found += [f"{kind}, menu open: {violation}" for violation in axe_violations(page)]
     context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 def phone(browser, **extra):
-    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **extra)
+    return browser.new_context(**PHONE, **extra)
 
 
 # The focused element, or what shows it: the colour scheme's radio button is
@@ -214,11 +232,11 @@ def test_phone_keyboard_opens_the_menu_and_reaches_nothing_off_screen(browser, b
     assert info["tag"] == "BUTTON" and info["expanded"] == "false", f"{lang}: Tab does not reach the menu button: {info}"
     assert info["ring"], f"{lang}: the menu button's focus is not visible"
     page.keyboard.press("Enter")
-    page.wait_for_timeout(600)
+    still(page)  # the slide
     assert page.locator("nav.md-nav--primary").first.bounding_box()["x"] >= 0, f"{lang}: Enter did not open the menu"
-    assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"), (
-        f"{lang}: the open menu does not take the focus"
-    )
+    # kb-reader.js moves the focus into the menu once the slide has made it visible
+    until(page, "() => document.activeElement.closest('.md-sidebar--primary') !== null",
+          f"{lang}: the open menu does not take the focus")
     assert page.locator("button.kb-button--drawer").get_attribute("aria-expanded") == "true"
     # in the open menu, Tab reaches only the level on show (not the covered or waiting ones)
     width = page.locator(".md-sidebar--primary").first.bounding_box()["width"]
@@ -231,7 +249,7 @@ def test_phone_keyboard_opens_the_menu_and_reaches_nothing_off_screen(browser, b
         )
         page.keyboard.press("Tab")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(400)
+    still(page)  # the slide back
     assert page.evaluate("document.activeElement.classList.contains('kb-button--drawer')")
     assert page.locator("button.kb-button--drawer").get_attribute("aria-expanded") == "false"
     context.close()
@@ -258,8 +276,13 @@ def test_language_switcher_keeps_the_anchor_and_marks_the_current_language(page,
     marks = {link.get_attribute("hreflang"): (link.get_attribute("lang"), link.get_attribute("aria-current"))
              for link in links.all()}
     assert marks == {lang: (lang, "true"), other: (other, None)}, marks
+    # the switcher's links take the section in view once the page has scrolled to it
+    until(page, "() => [...document.querySelectorAll('.md-select__link[hreflang]')].every(a => a.hash === '#contribute')",
+          "the language switcher does not keep the anchor")
+    start = page.url
     page.locator(".md-header__option .md-select").hover()
     page.locator(f'.md-select__link[hreflang="{other}"]').click()
+    page.wait_for_url(lambda url: url != start)  # the click's navigation (the old page had loaded already)
     page.wait_for_load_state()
     assert page.url == url_of(base_url, other, "about/#contribute")
 
@@ -317,7 +340,8 @@ def test_no_request_leaves_localhost(browser, base_url, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_sitemap_lookups_and_no_request_fails(page, base_url, lang):
+def test_no_sitemap_lookups_and_no_request_fails(fresh_page, base_url, lang):
+    page = fresh_page  # counts requests, or changes the tab itself
     # Material's look-up of a sitemap next to each hreflang address is answered without the network
     # (assets/javascripts/kb-alternates.js); search is tested in test_search.py
     requests, failures = [], []
@@ -331,7 +355,8 @@ def test_no_sitemap_lookups_and_no_request_fails(page, base_url, lang):
     assert not failures, f"{lang}: failed requests: {failures}"
 
 
-def test_case_study_prints_cleanly(page, base_url, tmp_path):
+def test_case_study_prints_cleanly(fresh_page, base_url, tmp_path):
+    page = fresh_page  # counts requests, or changes the tab itself
     # the case study's bibliography: many external links
     page.goto(url_of(base_url, "en", "generation-equality/collective-commitments/bibliography/"))
     page.emulate_media(media="print")

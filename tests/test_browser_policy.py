@@ -54,8 +54,9 @@ def test_no_policy_violation_on_any_page_type(watched, base_url, lang, kind):
     # the search loads its engine and index when opened
     page.locator("input.md-search__input").click()
     page.keyboard.type("femmes" if lang == "fr" else "women")
+    # the results drawn (kb-search.js marks the list busy from the first key until then), their excerpts loaded
+    page.wait_for_function("() => document.querySelector('.md-search-result__list').getAttribute('aria-busy') === 'false'")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
     assert violations(page, console) == []
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO_URL, ROOT, SITE_URL, build
+from conftest import REPO_URL, ROOT, SITE_URL, build, root_lock
 
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
@@ -26,9 +26,10 @@ def test_properdocs_builds_the_same_site_byte_for_byte(site, tmp_path, how):
         result = build(ROOT, out, [sys.executable, "-m", "properdocs"])
     else:  # the Makefile's command: one process per language, forked (hooks/kb/parallel.py)
         env = {**os.environ, "KB_ENGINE": "properdocs", "SITE_URL": SITE_URL, "REPO_URL": REPO_URL}
-        result = subprocess.run(
-            [sys.executable, "-m", "kb.parallel", str(out)], cwd=ROOT / "hooks", capture_output=True, text=True, env=env
-        )
+        with root_lock():
+            result = subprocess.run(
+                [sys.executable, "-m", "kb.parallel", str(out)], cwd=ROOT / "hooks", capture_output=True, text=True, env=env
+            )
     assert result.returncode == 0, result.stdout + result.stderr
     ours = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     theirs = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())

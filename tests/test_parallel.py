@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO_URL, ROOT, SITE_URL, copy_project
+from conftest import REPO_URL, ROOT, SITE_URL, copy_project, root_lock
 from kb import parallel
 
 
@@ -18,7 +18,8 @@ def test_parallel_build_equals_the_sequential_build(site, tmp_path, monkeypatch,
     monkeypatch.setenv("REPO_URL", REPO_URL)
     monkeypatch.setattr(parallel, "FORK", fork)
     out = tmp_path / "parallel"
-    assert parallel.build(out, ROOT / "mkdocs.yml", processes=2) == 0  # one process per language
+    with root_lock():
+        assert parallel.build(out, ROOT / "mkdocs.yml", processes=2) == 0  # one process per language
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parallel"]  # the language folders are moved in
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert files == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
@@ -43,7 +44,7 @@ def test_make_build_writes_the_site_folder_it_is_given(tmp_path, how):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "index.html").is_file()
     assert not (tmp_path / "site").exists(), "the site was written beside the project"
-    assert sorted(p.name for p in project.iterdir()) == sorted([*before, ".cache", "site"])
+    assert sorted(p.name for p in project.iterdir()) == sorted({*before, ".cache", "site"})
 
 
 def test_a_problem_of_several_lines_is_reported_whole_and_once():

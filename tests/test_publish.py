@@ -15,6 +15,9 @@ import pytest
 from conftest import REPO_URL, ROOT, SITE_URL, copy_project
 from kb import publish
 
+# one process builds this file's site and runs its tests in order (make test runs several)
+pytestmark = pytest.mark.xdist_group("publish")
+
 
 def _digest(site: Path) -> dict[str, str]:
     return {
@@ -40,9 +43,7 @@ def _make_build(project: Path, *args: str, env: dict | None = None) -> subproces
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A copy of the project, built once: its site/ and what every file of it holds."""
-    project = copy_project(tmp_path_factory.mktemp("publish") / "project")
-    if (ROOT / ".cache").is_dir():  # only faster: every cache is keyed by what it was made from
-        shutil.copytree(ROOT / ".cache", project / ".cache")
+    project = copy_project(tmp_path_factory.mktemp("publish") / "project")  # with the run's caches
     result = _make_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project, _digest(project / "site")

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 from conftest import LANGS, ROOT, lang_root, soup, url_of
-from test_browser import WIDTHS, axe_violations, phone
+from test_browser import PHONE, WIDTHS, axe_violations, phone
 
 OTHER = {"fr": "en", "en": "fr"}
 
@@ -274,15 +274,14 @@ def test_translation_status_page_speaks_to_readers(site, lang):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_accessibility_rules_on_print_and_about_pages(browser, base_url, lang, scheme, width):
-    context = _context(browser, width, color_scheme=scheme)
-    page = context.new_page()
+def test_accessibility_rules_on_print_and_about_pages(tab, base_url, lang, scheme, width):
+    w, h = WIDTHS[width]
+    page = tab(**(PHONE if width == "phone" else {"viewport": {"width": w, "height": h}}), color_scheme=scheme)
     found = []
     for path in ("social-movements/print.html", "about/", "open-data/"):
         page.goto(url_of(base_url, lang, path))
         page.wait_for_load_state("load")
         found += [f"{path}: {violation}" for violation in axe_violations(page)]
-    context.close()
     assert not found, f"{lang}, {scheme}, {width}:\n" + "\n".join(found)
 
 

@@ -44,7 +44,7 @@ class Serve:
         except OSError:
             return ""
 
-    def wait_for(self, check, what: str, timeout: float = 300, poll=lambda: time.sleep(1)):
+    def wait_for(self, check, what: str, timeout: float = 300, poll=lambda: time.sleep(0.25)):
         """Poll until `check()` holds; the deadline only stops a hung test, it is no measure."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

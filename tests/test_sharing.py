@@ -10,7 +10,10 @@ import subprocess
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import LANGS, MKDOCS, ROOT, SITE_URL, lang_root, pages, soup
+from conftest import LANGS, MKDOCS, ROOT, SITE_URL, lang_root, pages, root_lock, soup
+
+# one process builds this file's site and runs its tests in order (make test runs several)
+pytestmark = pytest.mark.xdist_group("sharing")
 
 SITE_NAMES = {"fr": "Agir ensemble pour la justice de genre", "en": "Acting together for gender justice"}
 
@@ -21,10 +24,11 @@ def site_without_address(tmp_path_factory):
     out = tmp_path_factory.mktemp("no-address")
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
     env["NO_MKDOCS_2_WARNING"] = "1"
-    result = subprocess.run(
-        [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env,
-    )  # fmt: skip
+    with root_lock():  # it writes the project's .cache/
+        result = subprocess.run(
+            [*MKDOCS, "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+            cwd=ROOT, capture_output=True, text=True, env=env,
+        )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     return out, result.stdout + result.stderr
 

@@ -207,7 +207,8 @@ def test_the_filters_are_labelled_fieldsets_in_the_page_language(page, base_url,
     assert parse_qs(urlsplit(page.url).query).get("source"), "the keyboard's choice is not in the address"
 
 
-def test_only_the_timeline_page_loads_its_script(page, base_url):
+def test_only_the_timeline_page_loads_its_script(fresh_page, base_url):
+    page = fresh_page  # counts requests, or changes the tab itself
     loaded = []
     page.on("request", lambda r: loaded.append(urlsplit(r.url).path))
     page.goto(url_of(base_url, "fr", "menengage/code-of-conduct/"))
