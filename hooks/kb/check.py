@@ -142,7 +142,7 @@ def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], l
     langs = langs or read_languages(root / "mkdocs.yml")
     content = root / "content"
     notes = []
-    statuses = translations.page_statuses(content)
+    statuses = translations.page_statuses(content, langs)
     for s in statuses:
         if s.state == "missing" and s.lang == langs.source:
             english = next(f"content/{x}/{s.path}" for x in langs.all if (content / x / s.path).exists())
@@ -181,14 +181,14 @@ def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], l
         and s.lang in langs.targets
         and (content / langs.source / s.path).exists()
         and translations.file_info(content / s.lang / s.path)[1] != translations.DONE
-        and translations.translated_original(content, s.path, s.lang) is None
+        and translations.translated_original(content, s.path, s.lang, langs.source) is None
     ]
     if data is not None:
         record = (
             "then record it: add the line `- {file}` to translations/done.yml (GitHub's web editor is "
             "enough), or run make translations-done DATA={file}"
         )
-        for s in translations.data_statuses(data, root):
+        for s in translations.data_statuses(data, root, langs):
             if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
                 message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{langs.source}\"`"
             elif s.state == "missing":
