@@ -68,7 +68,7 @@ def test_outdated_by_change_lists_only_what_the_pull_request_touched(tmp_path):
         Problem("content/en/c.md", 4, "", "this translation is up to date, but …"),
     ]
     changed = {"content/fr/b.md", "data/glossary.yml"}
-    assert outdated_by_change(tmp_path, notes, changed) == [
+    assert outdated_by_change(tmp_path, notes, changed, "fr") == [
         "content/en/b.md:4 (French: content/fr/b.md)",
         "data/glossary.yml:9: terms[ally].definition (French: data/glossary.yml)",
     ]

@@ -309,7 +309,7 @@ def main(argv=None) -> int:
     entries = pipeline.entries(found.problems, ROOT)  # as the build lists them
     notes = [causes.Entry(p) for p in _sorted(found.notes)]
     changed = changed_files(ROOT)
-    outdated = outdated_by_change(ROOT, found.notes, changed)
+    outdated = outdated_by_change(ROOT, found.notes, changed, project().source)  # the command's project: ROOT
     out = []
     if notes:
         out += causes.listing(notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
@@ -346,12 +346,11 @@ def changed_files(root: Path, environ=None) -> set[str] | None:
     return set(run.stdout.split()) if run.returncode == 0 else None
 
 
-def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None, source: str | None = None) -> list[str]:
+def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None, source: str) -> list[str]:
     """The translations (English pages, data texts) that the change made outdated: the notes about
     a translation whose French original (page or data file) the change touched (`changed`, the
     files of the pull request). With `changed` None (not a pull request), every outdated one.
-    `source`: the source language (this project's when not given)."""
-    source = source or project().source
+    `source`: the source language."""
     out = []
     for note in _sorted(notes):
         if not note.message.startswith(OUTDATED):
