@@ -78,11 +78,12 @@ def test_missing_source_text_names_the_language(data_dir):
 
 
 def test_missing_english_text_is_not_an_error_but_is_listed(data_dir):
+    from kb.languages import project
     from kb.translations import data_statuses
 
     (data_dir / "coalitions.yml").write_text(GOOD.replace(', en: "Gender-Based Violence"', ""), encoding="utf-8")
     data = load_data(data_dir, data_dir.parent)
-    [status] = [s for s in data_statuses(data) if s.path == "data/coalitions.yml"]
+    [status] = [s for s in data_statuses(data, data_dir.parent, project()) if s.path == "data/coalitions.yml"]
     assert (status.state, status.lang, status.field, status.line) == ("missing", "en", "coalitions[gender-based-violence].name", 4)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import LANGS, ROOT, build, copy_project, lang_root, soup
 from kb import datapackage, translations
+from kb.languages import read as read_languages
 from kb.data import load_data
 
 ACRONYM = ("collectives.schema.json", ("properties", "collectives", "items", "properties", "acronym"))
@@ -76,7 +77,7 @@ def test_a_description_missing_in_one_language_is_a_problem_and_untranslated(tmp
     assert problems[0].file == "data/schemas/collectives.schema.json"
     assert "has no description in English" in problems[0].message
     # the translation status lists it like any data text without its English
-    missing = [s for s in translations.data_statuses(data, project) if s.state == "missing"]
+    missing = [s for s in translations.data_statuses(data, project, read_languages(project / "mkdocs.yml")) if s.state == "missing"]
     assert [(s.path, s.field) for s in missing] == [
         ("data/schemas/collectives.schema.json", "properties.collectives.items.properties.acronym.x-description")
     ]

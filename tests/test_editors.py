@@ -11,6 +11,7 @@ from conftest import copy_project
 from kb import causes
 from kb.problems import Problem
 from kb.translations import DONE, KEY, diff_rows, file_info, record_pending, source_hash, word_diff, word_level
+from kb.languages import read as read_languages
 
 
 def check(project, **env):
@@ -67,7 +68,7 @@ def test_outdated_by_change_lists_only_what_the_pull_request_touched(tmp_path):
         Problem("content/en/c.md", 4, "", "this translation is up to date, but …"),
     ]
     changed = {"content/fr/b.md", "data/glossary.yml"}
-    assert outdated_by_change(tmp_path, notes, changed) == [
+    assert outdated_by_change(tmp_path, notes, changed, "fr") == [
         "content/en/b.md:4 (French: content/fr/b.md)",
         "data/glossary.yml:9: terms[ally].definition (French: data/glossary.yml)",
     ]
@@ -86,11 +87,11 @@ def test_the_translator_records_a_page_in_its_front_matter_and_the_merge_records
     result = check(project)
     assert result.returncode == 0 and ": 0 problem(s), 0 note(s)" in result.stdout, result.stdout
 
-    assert record_pending(project) == [f"content/en/social-movements/risks.md: {KEY} {source_hash(fr.read_text())}"]
+    assert record_pending(project, read_languages(project / "mkdocs.yml")) == [f"content/en/social-movements/risks.md: {KEY} {source_hash(fr.read_text())}"]
     assert file_info(en)[1] == source_hash(fr.read_text(encoding="utf-8"))
     copy = project / "translations/en/pages/social-movements/risks.md"
     assert "comporte des défis" in copy.read_text(encoding="utf-8")
-    assert record_pending(project) == []  # nothing left to record
+    assert record_pending(project, read_languages(project / "mkdocs.yml")) == []  # nothing left to record
     assert ": 0 problem(s), 0 note(s)" in check(project).stdout
     # the next French change is outdated again, section by section
     edit(fr, "comporte des défis", "présente des défis")
@@ -107,7 +108,7 @@ def test_the_translator_records_a_data_file_by_listing_it(tmp_path):
     done = project / "translations" / "done.yml"
     done.write_text("- data/coalitions.yml\n", encoding="utf-8")
     assert ": 0 problem(s), 0 note(s)" in check(project).stdout
-    assert record_pending(project) == ["data/coalitions.yml: 7 English texts recorded as up to date"]
+    assert record_pending(project, read_languages(project / "mkdocs.yml")) == ["data/coalitions.yml: 7 English texts recorded as up to date"]
     assert "[]" in done.read_text(encoding="utf-8")
     record = (project / "translations/en/data/coalitions.yml").read_text(encoding="utf-8")
     assert "Violence sexiste et sexuelle" in record
@@ -117,7 +118,7 @@ def test_the_translator_records_a_data_file_by_listing_it(tmp_path):
 def test_record_leaves_out_a_listed_file_it_does_not_track(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "translations" / "done.yml").write_text("- .yamllint.yml\n", encoding="utf-8")
-    [said] = record_pending(project)
+    [said] = record_pending(project, read_languages(project / "mkdocs.yml"))
     assert said.startswith(".yamllint.yml: left out: not a data file whose translations are tracked")
     assert not (project / "translations" / "en" / "data" / ".yamllint.yml").exists()
 
@@ -281,7 +282,7 @@ def test_inserting_a_timeline_event_in_date_order_changes_no_later_events_status
     assert result.returncode == 0, result.stdout
     # the new event, written in both languages, is translated; no later event is called outdated
     assert ": 0 problem(s), 0 note(s)" in result.stdout, problem_lines(result.stdout)
-    assert record_pending(project) == ["data/timeline.yml: 1 new English text(s) recorded with their French"]
+    assert record_pending(project, read_languages(project / "mkdocs.yml")) == ["data/timeline.yml: 1 new English text(s) recorded with their French"]
     edit(project / "data/timeline.yml", 'fr: "Un nouvel événement."', 'fr: "Un événement nouveau."')
     notes = problem_lines(check(project).stdout)
     assert "events[2011-new-event].title: the French changed since" in notes[0], notes

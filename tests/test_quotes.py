@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from conftest import ROOT, copy_project
+from kb.languages import read as read_languages
 from kb.quotes import (Source, check_data, check_text, check_tree, load_sources, normalise, quotations, site_words,
                        source_problems)
 
@@ -19,7 +20,7 @@ SOURCE = Source.of(
 
 
 def problems(markdown: str, lang: str = "fr") -> list:
-    return check_text(markdown, lang, [SOURCE], "content/fr/page.md", first_line=5)
+    return check_text(markdown, lang, [SOURCE], "content/fr/page.md", first_line=5, source="fr")
 
 
 def test_an_exact_quotation_across_line_breaks_and_hyphenation_passes():
@@ -53,11 +54,11 @@ def test_the_sites_own_words_in_guillemets_are_not_a_source_quotation():
     """A page that names the site's own links or notices (data/labels.yml) quotes the site, not a source."""
     own = site_words(ROOT)["fr"]
     text = "Utilisez « Signaler une erreur sur cette page » ou l’avis « à mettre à jour »."
-    assert check_text(text, "fr", [SOURCE], "content/fr/page.md", own=own) == []
+    assert check_text(text, "fr", [SOURCE], "content/fr/page.md", own=own, source="fr") == []
     # the same words are a quotation where they are not the site's: checked against the source
-    assert len(check_text(text, "fr", [SOURCE], "content/fr/page.md")) == 2
+    assert len(check_text(text, "fr", [SOURCE], "content/fr/page.md", source="fr")) == 2
     # and a label's words followed by more are not the site's label
-    assert len(check_text("« à mettre à jour chaque année »", "fr", [SOURCE], "p.md", own=own)) == 1
+    assert len(check_text("« à mettre à jour chaque année »", "fr", [SOURCE], "p.md", own=own, source="fr")) == 1
 
 
 def test_a_quote_block_is_checked_whole_even_without_guillemets():
@@ -89,7 +90,7 @@ def test_normalise_joins_words_cut_at_the_end_of_a_line():
 
 
 def test_quotations_finds_guillemets_across_lines():
-    [q] = quotations("Elle dit : « une phrase\nsur deux lignes ».", "fr")
+    [q] = quotations("Elle dit : « une phrase\nsur deux lignes ».", "fr", "fr")
     assert (q.text, q.line) == ("une phrase\nsur deux lignes", 1)
 
 
@@ -101,7 +102,7 @@ def test_data_records_are_checked_against_their_own_source(tmp_path):
         .replace("que chacun d’entre nous adopte les valeurs", "que chacun adopte les valeurs"),
         encoding="utf-8",
     )
-    found = check_data(root, load_sources(root))
+    found = check_data(root, load_sources(root), read_languages(root / "mkdocs.yml"))
     assert len(found) == 1
     assert found[0].file == "data/timeline.yml" and found[0].field.endswith(".title.fr")
     assert "closest passage in menengage-2021" in found[0].message

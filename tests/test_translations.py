@@ -24,15 +24,15 @@ def test_mark_done_records_the_hash(tmp_path):
     (content / "en").mkdir()
     (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre\n", encoding="utf-8")
     (content / "en" / "p.md").write_text("---\nsources: [a]\n---\n# Title\n", encoding="utf-8")
-    assert page_state(content, "p.md", "en") == "outdated"
-    digest = mark_done(content / "en" / "p.md", content)
+    assert page_state(content, "p.md", "en", "fr") == "outdated"
+    digest = mark_done(content / "en" / "p.md", content, "fr")
     text = (content / "en" / "p.md").read_text(encoding="utf-8")
     assert f"{KEY}: {digest}\n" in text and text.endswith("# Title\n")
-    assert page_state(content, "p.md", "en") == "translated"
+    assert page_state(content, "p.md", "en", "fr") == "translated"
     (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre changé\n", encoding="utf-8")
-    assert page_state(content, "p.md", "en") == "outdated"
+    assert page_state(content, "p.md", "en", "fr") == "outdated"
     (content / "en" / "p.md").unlink()
-    assert page_state(content, "p.md", "en") == "missing"
+    assert page_state(content, "p.md", "en", "fr") == "missing"
 
 
 def test_a_hash_of_digits_only_is_written_in_quotes_and_read_back_as_text(tmp_path, monkeypatch):
@@ -47,7 +47,7 @@ def test_a_hash_of_digits_only_is_written_in_quotes_and_read_back_as_text(tmp_pa
     (content / "fr" / "p.md").write_text("---\nsources: [a]\n---\n# Titre\n", encoding="utf-8")
     (content / "en" / "p.md").write_text("---\nsources: [a]\n---\n# Title\n", encoding="utf-8")
     monkeypatch.setattr(translations, "digest", lambda body: "287770587221")
-    mark_done(content / "en" / "p.md", content)
+    mark_done(content / "en" / "p.md", content, "fr")
     text = (content / "en" / "p.md").read_text(encoding="utf-8")
     assert f'{KEY}: "287770587221"\n' in text
     fields, _start, problems = front_matter(text, "content/en/p.md")

@@ -142,7 +142,7 @@ def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], l
     langs = langs or read_languages(root / "mkdocs.yml")
     content = root / "content"
     notes = []
-    statuses = translations.page_statuses(content)
+    statuses = translations.page_statuses(content, langs)
     for s in statuses:
         if s.state == "missing" and s.lang == langs.source:
             english = next(f"content/{x}/{s.path}" for x in langs.all if (content / x / s.path).exists())
@@ -181,14 +181,14 @@ def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], l
         and s.lang in langs.targets
         and (content / langs.source / s.path).exists()
         and translations.file_info(content / s.lang / s.path)[1] != translations.DONE
-        and translations.translated_original(content, s.path, s.lang) is None
+        and translations.translated_original(content, s.path, s.lang, langs.source) is None
     ]
     if data is not None:
         record = (
             "then record it: add the line `- {file}` to translations/done.yml (GitHub's web editor is "
             "enough), or run make translations-done DATA={file}"
         )
-        for s in translations.data_statuses(data, root):
+        for s in translations.data_statuses(data, root, langs):
             if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
                 message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{langs.source}\"`"
             elif s.state == "missing":
@@ -309,7 +309,7 @@ def main(argv=None) -> int:
     entries = pipeline.entries(found.problems, ROOT)  # as the build lists them
     notes = [causes.Entry(p) for p in _sorted(found.notes)]
     changed = changed_files(ROOT)
-    outdated = outdated_by_change(ROOT, found.notes, changed)
+    outdated = outdated_by_change(ROOT, found.notes, changed, project().source)  # the command's project: ROOT
     out = []
     if notes:
         out += causes.listing(notes, "1 note (does not fail the check):", "{} notes (do not fail the check):")
@@ -346,12 +346,11 @@ def changed_files(root: Path, environ=None) -> set[str] | None:
     return set(run.stdout.split()) if run.returncode == 0 else None
 
 
-def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None, source: str | None = None) -> list[str]:
+def outdated_by_change(root: Path, notes: list[Problem], changed: set[str] | None, source: str) -> list[str]:
     """The translations (English pages, data texts) that the change made outdated: the notes about
     a translation whose French original (page or data file) the change touched (`changed`, the
     files of the pull request). With `changed` None (not a pull request), every outdated one.
-    `source`: the source language (this project's when not given)."""
-    source = source or project().source
+    `source`: the source language."""
     out = []
     for note in _sorted(notes):
         if not note.message.startswith(OUTDATED):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import urls
 from .data import Data, MissingData
-from .languages import PROJECT  # the project's folder: one constant (kb.languages)
+from .languages import PROJECT, Languages  # the project's folder: one constant (kb.languages)
 from .problems import Problem
 
 
@@ -46,6 +46,11 @@ class Context:
     # who is behind the site, from the configuration (kb.contact.site_contact): repository, issues,
     # publisher, email (kb.pipeline.Settings: from MkDocs' configuration, or mkdocs.yml in `make check`)
     site: Mapping = field(default_factory=dict)
+
+    @property
+    def languages(self) -> Languages:
+        """The site's languages as kb.translations takes them (their names and locales are not needed there)."""
+        return Languages(self.source, self.langs, {}, {})
 
     @property
     def root(self) -> str:

@@ -187,11 +187,11 @@ def translation_notice(ctx: Context, markdown: str, content: Path, rel: str, sho
     if shown != ctx.lang:
         state, original_lang = "missing", shown
     else:
-        state, original_lang = translations.page_state(content, rel, ctx.lang), ctx.source
+        state, original_lang = translations.page_state(content, rel, ctx.lang, ctx.source), ctx.source
     url = original_url(original_lang) if state in ("missing", "outdated") else None
     if url is None:
         return markdown, None
-    changes = translations.page_changes(content, rel, ctx.lang) if state == "outdated" else None
+    changes = translations.page_changes(content, rel, ctx.lang, ctx.source) if state == "outdated" else None
     return render.translation_notice(ctx, markdown, state, url, original_lang, changes), state
 
 

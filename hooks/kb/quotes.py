@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .languages import project
+from .languages import Languages
+from .languages import read as read_languages
 from .problems import Problem, field_path
 
 MIN_WORDS = 3  # French « » quotations this long or longer are checked
@@ -254,18 +255,16 @@ def _blocks(markdown: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _source_lang() -> str:
-    """The site's source language (mkdocs.yml), the language of the source documents' texts: its quotations
-    are looked for in them; a quotation in another language is a translation."""
-    return project().source
+# `source` below: the site's source language (mkdocs.yml), the language of the source documents' texts: its
+# quotations are looked for in them; a quotation in another language is a translation.
 
 
-def quotations(markdown: str, lang: str) -> list[Quotation]:
-    """The quotations of a text in `lang` (the sources' language, French: « »; any other: “ ” and " ")."""
+def quotations(markdown: str, lang: str, source: str) -> list[Quotation]:
+    """The quotations of a text in `lang` (the sources' language, `source`, French: « »; any other: “ ” and " ")."""
     text = _blanked(markdown)
     blocks = _blocks(markdown)
     found = []
-    pattern = _FRENCH if lang == _source_lang() else _ENGLISH
+    pattern = _FRENCH if lang == source else _ENGLISH
     for m in pattern.finditer(text):
         start = m.start()
         group = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i) is not None)
@@ -303,9 +302,9 @@ def _offset(markdown: str, line: int) -> int:
     return offset
 
 
-def checked(q: Quotation, lang: str) -> bool:
+def checked(q: Quotation, lang: str, source: str) -> bool:
     """Whether the rule asks for this quotation to be found in its source."""
-    if lang == _source_lang():
+    if lang == source:
         return q.block or words(q.text) >= MIN_WORDS
     sentence = q.text.rstrip()[-1:] in ".?!…,;:"
     return (q.block or (words(q.text) >= MIN_WORDS_EN and sentence)) and not q.marked
@@ -333,31 +332,31 @@ def _the_sites_own(q: Quotation, own: list[str]) -> bool:
 
 
 def check_text(markdown: str, lang: str, sources: list[Source], file: str, first_line: int = 1, field: str = "",
-               line_of=None, own: list[str] = ()) -> list[Problem]:
+               line_of=None, own: list[str] = (), *, source: str) -> list[Problem]:
     """The problems of one text: each checked quotation not found in any of `sources` (quotations of the
-    site's own words, `own`, are not checked)."""
+    site's own words, `own`, are not checked); `source`: the site's source language."""
     if not sources:
         return []
     problems = []
-    for q in quotations(markdown, lang):
-        if not checked(q, lang) or _the_sites_own(q, own):
+    for q in quotations(markdown, lang, source):
+        if not checked(q, lang, source) or _the_sites_own(q, own):
             continue
         missing = [p for p in parts(q.text) if not any(s.find(p) for s in sources)]
         if not missing:
             continue
         line = line_of(q.line) if line_of else first_line + q.line - 1
-        problems.append(Problem(file, line, field, _message(q, lang, missing[0], sources)))
+        problems.append(Problem(file, line, field, _message(q, lang == source, missing[0], sources)))
     return problems
 
 
-def _message(q: Quotation, lang: str, part: str, sources: list[Source]) -> str:
+def _message(q: Quotation, in_source: bool, part: str, sources: list[Source]) -> str:
     score, passage, where = max(((*s.closest(part), s.id) for s in sources), key=lambda x: x[0])
     shown = " ".join(plain(q.text).split())
     shown = shown if len(shown) <= 160 else shown[:157] + "…"
     if len(passage) > 240:
         passage = passage[:237] + "…"
     names = ", ".join(s.id for s in sources)
-    if lang == _source_lang():
+    if in_source:
         fix = "quote the source exactly (an insertion of yours in [square brackets], a cut as […]), or remove the « » and reword"
     else:
         fix = (
@@ -410,25 +409,25 @@ def _record_sources(record, fields: tuple[str, ...]) -> list[str] | None:
     return None
 
 
-def _walk(value, path: tuple, out: list):
+def _walk(value, path: tuple, out: list, langs: Languages):
     """(path, language, text) of every text of a data record; a bare string counts as the source language's."""
     if isinstance(value, dict):
         for key, sub in value.items():
-            if isinstance(sub, str) and key in project().all:
+            if isinstance(sub, str) and key in langs.all:
                 out.append((path + (key,), key, sub))
             else:
-                _walk(sub, path + (key,), out)
+                _walk(sub, path + (key,), out, langs)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            _walk(sub, path + (i,), out)
+            _walk(sub, path + (i,), out, langs)
     elif isinstance(value, str):
-        out.append((path, _source_lang(), value))
+        out.append((path, langs.source, value))
 
 
 SKIPPED_DATA = {"labels", "kinds"}  # the site's own words and wiring: no source
 
 
-def check_data(root: Path, sources: dict[str, Source]) -> list[Problem]:
+def check_data(root: Path, sources: dict[str, Source], langs: Languages) -> list[Problem]:
     from .data import records_key, reference_fields
     from .yamlfile import load_yaml
 
@@ -450,16 +449,17 @@ def check_data(root: Path, sources: dict[str, Source]) -> list[Problem]:
             ids = _record_sources(record, refers) or shown_by.get(path.stem, [])
             docs = [sources[i] for i in ids if i in sources]
             texts: list = []
-            _walk(record, (key, index), texts)
+            _walk(record, (key, index), texts, langs)
             for field, lang, text in texts:
                 if field[-1] in ("id", "source", "sources", "cited_by", "url", "date"):
                     continue
                 line = doc.line_of(field) or 1
-                problems += check_text(text, lang, docs, display, field=field_path(field), line_of=lambda n, line=line: line + n - 1)
+                problems += check_text(text, lang, docs, display, field=field_path(field), line_of=lambda n, line=line: line + n - 1,
+                                   source=langs.source)
     return problems
 
 
-def check_pages(root: Path, sources: dict[str, Source]) -> list[Problem]:
+def check_pages(root: Path, sources: dict[str, Source], source: str) -> list[Problem]:
     from .translations import split_front_matter
 
     problems: list[Problem] = []
@@ -473,7 +473,7 @@ def check_pages(root: Path, sources: dict[str, Source]) -> list[Problem]:
             offset = text[: len(text) - len(body)].count("\n")
             display = path.relative_to(root).as_posix()
             problems += check_text(body, lang_dir.name, docs, display, first_line=offset + 1,
-                                   own=own.get(lang_dir.name, []))
+                                   own=own.get(lang_dir.name, []), source=source)
     return problems
 
 
@@ -497,9 +497,11 @@ def source_problems(root: Path) -> list[Problem]:
 
 
 def check_tree(root: Path) -> list[Problem]:
-    """Every problem of the quotations of pages and data, and of the sources' files."""
+    """Every problem of the quotations of pages and data, and of the sources' files; the languages of the
+    project at `root`, read once from its mkdocs.yml."""
+    langs = read_languages(root / "mkdocs.yml")
     sources = load_sources(root)
-    return source_problems(root) + check_pages(root, sources) + check_data(root, sources)
+    return source_problems(root) + check_pages(root, sources, langs.source) + check_data(root, sources, langs)
 
 
 if __name__ == "__main__":  # a listing for editors: python -m kb.quotes (from hooks/)

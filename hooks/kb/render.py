@@ -102,8 +102,8 @@ def _up(ctx: Context) -> str:
 def translation_status(ctx: Context, args: list[str]) -> str:
     """What is not translated yet: pages and data fields (the same report as `make translations`)."""
     _no_args(args)
-    pages = page_statuses(ctx.project / "content")
-    texts = data_statuses(ctx.data, ctx.project, translated=True)
+    pages = page_statuses(ctx.project / "content", ctx.languages)
+    texts = data_statuses(ctx.data, ctx.project, ctx.languages, translated=True)
     fields = [s for s in texts if s.state != "translated"]
     # links to sections of other pages are to their published addresses (a page missing in a
     # language is served there from its original): from this page's own address to the site's root

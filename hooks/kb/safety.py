@@ -32,6 +32,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .languages import PROJECT  # the repository's own folders (overrides/): where the code is, not configuration
+
 # --- URLs ---------------------------------------------------------------------
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -203,7 +205,6 @@ def check_data_text(text: str) -> list[str]:
 # (`base_url`, "../.." from a page two folders down); its hash is computed for that address,
 # which the page's place in the site gives. A script printing any other Jinja is not allowed.
 
-PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT_TEMPLATES = "partials/javascripts"  # where the theme keeps its inline scripts (Material's, and ours)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)  # inline, no attribute: run
 _BASE_URL = re.compile(r"\{\{\s*(?:config\.extra\.scope\s*\|\s*d\(\s*base_url\s*\)|base_url)\s*\}\}")

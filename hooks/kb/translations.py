@@ -49,14 +49,13 @@ from pathlib import Path
 
 import yaml
 
-from .languages import project
+from .languages import PROJECT, Languages, project
 from .yamlfile import Loader
 
-SOURCE = project().source  # the languages of mkdocs.yml
-TARGETS = project().targets
+# The languages are not read here: every function that needs them takes `langs` (kb.languages.Languages,
+# read once by its caller from the project's mkdocs.yml; `main` reads them for the command line).
 KEY = "translation_of"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-ROOT = Path(__file__).resolve().parents[2]
 STORE = "translations"  # at the project root: the French texts each translation translates
 # `translation_of: done` in a translation's front matter: the translator says it is up to date (set in
 # GitHub's web editor); the page counts as translated, and `record` (run on main after the merge, by
@@ -134,28 +133,29 @@ def source_hash(text: str) -> str:
     return digest(body_of(text))
 
 
-def page_statuses(content: Path) -> list[Status]:
+def page_statuses(content: Path, langs: Languages) -> list[Status]:
     out = []
-    source_root = content / SOURCE
+    source_root = content / langs.source
     for src in sorted(source_root.rglob("*.md")):
         rel = src.relative_to(source_root).as_posix()
-        for lang in TARGETS:
-            state = page_state(content, rel, lang)
-            changes = page_changes(content, rel, lang) if state == "outdated" else None
+        for lang in langs.targets:
+            state = page_state(content, rel, lang, langs.source)
+            changes = page_changes(content, rel, lang, langs.source) if state == "outdated" else None
             out.append(Status("page", rel, lang, state, changes=changes))
-    for lang in TARGETS:
+    for lang in langs.targets:
         for target in sorted((content / lang).rglob("*.md")):
             rel = target.relative_to(content / lang).as_posix()
             if not (source_root / rel).exists():
-                out.append(Status("page", rel, SOURCE, "missing"))
+                out.append(Status("page", rel, langs.source, "missing"))
     return out
 
 
-def page_state(content: Path, rel: str, lang: str) -> str:
-    """The state of one page in one language: translated, outdated, missing (or source)."""
-    if lang == SOURCE:
+def page_state(content: Path, rel: str, lang: str, source: str) -> str:
+    """The state of one page in one language: translated, outdated, missing (or source); `source`:
+    the source language."""
+    if lang == source:
         return "source"
-    src, target = content / SOURCE / rel, content / lang / rel
+    src, target = content / source / rel, content / lang / rel
     if not target.exists():
         return "missing"
     if not src.exists():
@@ -338,9 +338,10 @@ def original_path(content: Path, rel: str, lang: str) -> Path:
     return content.parent / STORE / lang / "pages" / rel
 
 
-def translated_original(content: Path, rel: str, lang: str, history: bool = False) -> str | None:
+def translated_original(content: Path, rel: str, lang: str, source: str, history: bool = False) -> str | None:
     """The body of the French page as it was when its translation was marked done, if known: the copy
-    kept in `translations/`, or else (with `history`) the French file's version in Git with that hash."""
+    kept in `translations/`, or else (with `history`) the French file's version in Git with that hash
+    (`content/<source>/<rel>`)."""
     copy = original_path(content, rel, lang)
     target = content / lang / rel
     if not target.exists():
@@ -350,7 +351,7 @@ def translated_original(content: Path, rel: str, lang: str, history: bool = Fals
         body = copy.read_text(encoding="utf-8").replace("\r\n", "\n").strip("\n")
         if digest(body) == recorded:
             return body
-    return original_from_git(content / SOURCE / rel, recorded) if history and recorded else None
+    return original_from_git(content / source / rel, recorded) if history and recorded else None
 
 
 @lru_cache(maxsize=256)
@@ -373,38 +374,43 @@ def original_from_git(path: Path, recorded: str, depth: int = 100) -> str | None
     return None
 
 
-def page_changes(content: Path, rel: str, lang: str) -> tuple[SectionChange, ...] | None:
+def page_changes(content: Path, rel: str, lang: str, source: str) -> tuple[SectionChange, ...] | None:
     """The French sections that changed since the translation; None if the translated text is not known."""
-    before = translated_original(content, rel, lang, history=True)
+    before = translated_original(content, rel, lang, source, history=True)
     if before is None:
         return None
-    now = (content / SOURCE / rel).read_text(encoding="utf-8")
+    now = (content / source / rel).read_text(encoding="utf-8")
     return tuple(compare(before, now, (content / lang / rel).read_text(encoding="utf-8")))
 
 
 # --- Data fields ------------------------------------------------------------------
 
 
-def _walk_text_fields(value, path, found):
+def _is_text(value, langs: Languages) -> bool:
+    """A text in the site's languages: {source: "…", target: "…"}."""
+    return isinstance(value, dict) and langs.source in value and set(value) <= set(langs.all)
+
+
+def _walk_text_fields(value, path, found, langs: Languages):
     if isinstance(value, dict):
-        if SOURCE in value and isinstance(value[SOURCE], str) and set(value) <= {SOURCE, *TARGETS}:
+        if _is_text(value, langs) and isinstance(value[langs.source], str):
             found.append((path, value))
             return
         for key, sub in value.items():
-            _walk_text_fields(sub, (*path, key), found)
+            _walk_text_fields(sub, (*path, key), found, langs)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _walk_text_fields(item, (*path, i), found)
+            _walk_text_fields(item, (*path, i), found, langs)
 
 
-def record_key(data, path) -> str:
+def record_key(data, path, langs: Languages) -> str:
     """The name of a field in the translation records: records by their id, e.g.
     ('coalitions', 0, 'name') -> 'coalitions[gender-based-violence].name', so that inserting, moving
     or sorting records changes no translation's status (see `record_name` for records without id)."""
     out, node = "", data
     for part in path:
         if isinstance(part, int):
-            out += f"[{record_name(node, part)}]"
+            out += f"[{record_name(node, part, langs)}]"
         else:
             out += f".{part}" if out else str(part)
         node = node[part]
@@ -416,12 +422,12 @@ def _scalars(record: dict) -> str:
     return " ".join(str(v) for v in record.values() if isinstance(v, str | int | float) and not isinstance(v, bool))
 
 
-def record_name(items: list, index: int) -> str:
+def record_name(items: list, index: int, langs: Languages) -> str:
     """A record's stable name: its `id`, else its `name` (data/kinds.yml), else its values that are
     not texts (`2 US` for a month and a country), numbered among the records with the same ones
     (`2 #2`); a list of plain texts is named by position."""
     record = items[index]
-    if not isinstance(record, dict) or (SOURCE in record and set(record) <= {SOURCE, *TARGETS}):
+    if not isinstance(record, dict) or _is_text(record, langs):
         return str(index)  # a plain text, or a text in the site's languages
     for key in ("id", "name"):
         if isinstance(record.get(key), str | int) and not isinstance(record.get(key), bool):
@@ -451,12 +457,12 @@ def read_data_record(root: Path, file: str, lang: str) -> dict[str, str]:
 DESCRIPTION = "x-description"  # the readers' description of a data file or a CSV column in its schema
 
 
-def text_fields(doc) -> list:
+def text_fields(doc, langs: Languages) -> list:
     """(path, {lang: text}) of every text of a data file in the site's languages; of a schema
     (`data/schemas/*.schema.json`), its readers' descriptions (`x-description`), shown on the
     open-data page and in the data package."""
     fields: list = []
-    _walk_text_fields(doc.data, (), fields)
+    _walk_text_fields(doc.data, (), fields, langs)
     if doc.file.endswith(".json"):
         fields = [(path, value) for path, value in fields if path and path[-1] == DESCRIPTION]
     return fields
@@ -474,31 +480,31 @@ def schema_docs(root: Path) -> list:
     return docs
 
 
-def data_statuses(data, root: Path | None = None, translated: bool = False) -> list[Status]:
+def data_statuses(data, root: Path, langs: Languages, translated: bool = False) -> list[Status]:
     """Every text of the data shown to readers whose translation is missing or outdated (and, with
     `translated`, those translated): bilingual fields of the data files and the descriptions of the
     schemas (`x-description`)."""
     from .problems import field_path
 
-    root = root or ROOT
     out = []
     said_done = set(done_list(root))
     for doc in [*data.files.values(), *schema_docs(root)]:
-        fields = text_fields(doc)
-        records = {lang: read_data_record(root, doc.file, lang) for lang in TARGETS} if fields else {}
+        fields = text_fields(doc, langs)
+        records = {lang: read_data_record(root, doc.file, lang) for lang in langs.targets} if fields else {}
         for path, value in fields:
-            for lang in TARGETS:
+            for lang in langs.targets:
                 where = (doc.file, lang)
                 if not value.get(lang):
                     out.append(Status("data", *where, "missing", field_path(path, doc.data), doc.line_of(path)))
                     continue
-                before = records[lang].get(record_key(doc.data, path))
+                before = records[lang].get(record_key(doc.data, path, langs))
                 line = doc.line_of((*path, lang))
                 # a text with no French recorded was written in both languages at once (a new record, a new
                 # kind) or translated since its French was written: translated, and `record` keeps its French
-                if before is not None and before != value[SOURCE] and doc.file not in said_done:
+                now = value[langs.source]
+                if before is not None and before != now and doc.file not in said_done:
                     out.append(
-                        Status("data", *where, "outdated", field_path(path, doc.data), line, before=before, now=value[SOURCE])
+                        Status("data", *where, "outdated", field_path(path, doc.data), line, before=before, now=now)
                     )
                 elif translated:
                     out.append(Status("data", *where, "translated", field_path(path, doc.data), line))
@@ -525,39 +531,39 @@ DONE_LIST_HEAD = """\
 """
 
 
-def pending(root: Path) -> tuple[list[Path], list[Path]]:
+def pending(root: Path, langs: Languages) -> tuple[list[Path], list[Path]]:
     """(translations whose front matter says `translation_of: done`, data files in translations/done.yml)."""
     content = root / "content"
     pages = [
         path
-        for lang in TARGETS
+        for lang in langs.targets
         for path in sorted((content / lang).rglob("*.md"))
-        if file_info(path)[1] == DONE and (content / SOURCE / path.relative_to(content / lang)).is_file()
+        if file_info(path)[1] == DONE and (content / langs.source / path.relative_to(content / lang)).is_file()
     ]
     return pages, [root / f for f in done_list(root)]
 
 
-def record_pending(root: Path) -> list[str]:
+def record_pending(root: Path, langs: Languages) -> list[str]:
     """Record what translators said is up to date (`translation_of: done`, translations/done.yml):
     the French original's hash in each page, the French texts of each data file; empty the list.
     Returns one line per record made. Runs no code of the pages or the data: it reads them as text."""
-    pages, files = pending(root)
+    pages, files = pending(root, langs)
     out = []
     for path in pages:
-        out.append(f"{_shown(path, root)}: {KEY} {mark_done(path, root / 'content')}")
+        out.append(f"{_shown(path, root)}: {KEY} {mark_done(path, root / 'content', langs.source)}")
     for path in files:
         wrong = _not_tracked_data(path, root)
         if wrong:
             out.append(f"{_shown(path, root)}: left out: {wrong}")
             continue
-        out.append(f"{_shown(path, root)}: {mark_data_done(path, root)} English texts recorded as up to date")
+        out.append(f"{_shown(path, root)}: {mark_data_done(path, root, langs)} English texts recorded as up to date")
     if files:
         (root / STORE / DONE_LIST).write_text(DONE_LIST_HEAD + "[]\n", encoding="utf-8")
-    out += record_new_texts(root)
+    out += record_new_texts(root, langs)
     return out
 
 
-def record_new_texts(root: Path) -> list[str]:
+def record_new_texts(root: Path, langs: Languages) -> list[str]:
     """Keep the French of every text written in both languages whose French no record keeps yet (a new
     record, a new kind, an English text added): from now on a change of its French makes its
     translation outdated. The texts already recorded keep their record. One line per record changed."""
@@ -571,14 +577,14 @@ def record_new_texts(root: Path) -> list[str]:
         doc, problems = load_yaml(path, file)
         if problems or doc is None:
             continue  # a file that cannot be read records nothing (its problems fail the check)
-        fields = text_fields(doc)
-        for lang in TARGETS:
+        fields = text_fields(doc, langs)
+        for lang in langs.targets:
             kept = read_data_record(root, file, lang)
-            record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
+            record = {record_key(doc.data, p, langs): v[langs.source] for p, v in fields if v.get(lang)}
             added = len(record.keys() - kept.keys())
             if added:
-                _write_data_record(root, file, lang, {key: kept.get(key, french) for key, french in record.items()})
-                out.append(f"{file}: {added} new {project().names.get(lang, lang)} text(s) recorded with their French")
+                _write_data_record(root, file, lang, {key: kept.get(key, french) for key, french in record.items()}, langs)
+                out.append(f"{file}: {added} new {langs.names.get(lang, lang)} text(s) recorded with their French")
     return out
 
 
@@ -611,8 +617,9 @@ def counts(statuses: list[Status]) -> dict[str, dict[str, int]]:
     }
 
 
-def describe(status: Status) -> list[str]:
-    """What changed, for the report: one line per changed section or field, then its diff, indented."""
+def describe(status: Status, content: Path, source: str) -> list[str]:
+    """What changed, for the report: one line per changed section or field, then its diff, indented
+    (`content`: the pages' folder; `source`: the source language)."""
     pad = "    "
     if status.kind == "data":
         if status.state != "outdated":
@@ -625,7 +632,7 @@ def describe(status: Status) -> list[str]:
         return [pad + line for line in word_level(line_diff(status.before.split("\n"), status.now.split("\n")))]
     if status.state != "outdated":
         return []
-    target = ROOT / "content" / status.lang / status.path
+    target = content / status.lang / status.path
     if status.changes is None and target.is_file() and not file_info(target)[1]:
         return [
             f"{pad}never recorded as up to date: check it against the French, then set `{KEY}: {DONE}` in its "
@@ -637,7 +644,7 @@ def describe(status: Status) -> list[str]:
             "Git history: compare the whole page"
         ]
     out = []
-    en, fr = f"content/{status.lang}/{status.path}", f"content/{SOURCE}/{status.path}"
+    en, fr = f"content/{status.lang}/{status.path}", f"content/{source}/{status.path}"
     for c in status.changes:
         name = f"#{c.key} “{c.title}”" if c.key else "top of the page"
         fr_where = f"{fr}:{c.fr_line}" if c.fr_line else "no longer in French"
@@ -649,12 +656,13 @@ def describe(status: Status) -> list[str]:
     return out
 
 
-def mark_done(path: Path, content: Path) -> str:
-    """Record in a translation the hash of its French original, keep a copy of that original; return the hash."""
+def mark_done(path: Path, content: Path, source: str) -> str:
+    """Record in a translation the hash of its French original (in `content/<source>/`), keep a copy of
+    that original; return the hash."""
     path = path.resolve()
     lang = path.relative_to(content.resolve()).parts[0]
     rel = path.relative_to((content / lang).resolve()).as_posix()
-    body = body_of((content / SOURCE / rel).read_text(encoding="utf-8"))
+    body = body_of((content / source / rel).read_text(encoding="utf-8"))
     hashed = digest(body)
     # a hash of digits only (287770587221) would be read back as a number: write it in quotes then
     written = hashed if yaml.safe_load(hashed) == hashed else f'"{hashed}"'
@@ -680,8 +688,9 @@ DATA_RECORD_HEAD = """\
 """
 
 
-def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
-    """Record that every `lang` text of a data file is up to date with its French text; return how many."""
+def mark_data_done(path: Path, root: Path, langs: Languages, lang: str | None = None) -> int:
+    """Record that every `lang` text (by default, the first translation's) of a data file is up to date
+    with its French text; return how many."""
     from .problems import KbError
     from .yamlfile import load_yaml
 
@@ -690,27 +699,29 @@ def mark_data_done(path: Path, root: Path, lang: str = TARGETS[0]) -> int:
     doc, problems = load_yaml(path, file)
     if problems or doc is None:
         raise KbError(problems)
-    fields = text_fields(doc)
-    record = {record_key(doc.data, p): v[SOURCE] for p, v in fields if v.get(lang)}
-    _write_data_record(root, file, lang, record)
+    lang = lang or langs.targets[0]
+    fields = text_fields(doc, langs)
+    record = {record_key(doc.data, p, langs): v[langs.source] for p, v in fields if v.get(lang)}
+    _write_data_record(root, file, lang, record, langs)
     return len(record)
 
 
-def _write_data_record(root: Path, file: str, lang: str, record: dict[str, str]) -> None:
+def _write_data_record(root: Path, file: str, lang: str, record: dict[str, str], langs: Languages) -> None:
     target = data_record_path(root, file, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = DATA_RECORD_HEAD.format(lang_name=project().names.get(lang, lang), file=file)
+    text = DATA_RECORD_HEAD.format(lang_name=langs.names.get(lang, lang), file=file)
     text += yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=4096) if record else ""
     target.write_text(text, encoding="utf-8")
 
 
-def report_lines(statuses: list[Status], show_all: bool = False) -> list[str]:
-    """The status report: one line per page or data field that needs work, what changed, then a summary."""
+def report_lines(statuses: list[Status], content: Path, source: str, show_all: bool = False) -> list[str]:
+    """The status report: one line per page or data field that needs work, what changed, then a summary
+    (`content`: the pages' folder; `source`: the source language)."""
     out = []
     for s in statuses if show_all else [s for s in statuses if s.state != "translated"]:
         where = f"content/{s.lang}/{s.path}" if s.kind == "page" else f"{s.path}:{s.line}: {s.field}"
         out.append(f"{s.state:<10} {s.lang}  {where}")
-        out += describe(s)
+        out += describe(s, content, source)
     found = counts(statuses)
     pages, data = found["page"], found["data"]
     out.append(
@@ -728,26 +739,29 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _not_a_translation(path: Path, content: Path) -> str | None:
+def _not_a_translation(path: Path, content: Path, langs: Languages) -> str | None:
     """Why `path` is not a translated page whose original can be recorded, or None."""
     try:
         lang, *rest = path.resolve().relative_to(content.resolve()).parts
     except ValueError:
-        return f"not a page of content/: give a translated page, e.g. content/{TARGETS[0]}/about.md"
-    if lang == SOURCE:
+        return f"not a page of content/: give a translated page, e.g. content/{langs.targets[0]}/about.md"
+    if lang == langs.source:
         return (
-            f"this page is in the source language ({SOURCE}): give its translation, "
-            f"content/{TARGETS[0]}/{'/'.join(rest)}"
+            f"this page is in the source language ({langs.source}): give its translation, "
+            f"content/{langs.targets[0]}/{'/'.join(rest)}"
         )
-    if lang not in TARGETS:
-        return f"{lang} is not a language of the site ({', '.join((SOURCE, *TARGETS))})"
-    if not (content / SOURCE / Path(*rest)).is_file():
-        return f"there is no original to record: content/{SOURCE}/{'/'.join(rest)} does not exist"
+    if lang not in langs.targets:
+        return f"{lang} is not a language of the site ({', '.join(langs.all)})"
+    if not (content / langs.source / Path(*rest)).is_file():
+        return f"there is no original to record: content/{langs.source}/{'/'.join(rest)} does not exist"
     return None
 
 
 def main(argv=None) -> int:
-    root = ROOT
+    """The command line (`make translations`, `translations-done`, `translations-record`): the project
+    of these modules, its languages read once from its mkdocs.yml and passed on."""
+    root = PROJECT
+    langs = project()
     parser = argparse.ArgumentParser(prog="translations", description="Translation status of pages and data.")
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="print the status of every page and data field, and what changed")
@@ -760,7 +774,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "record":
-        lines = record_pending(root)
+        lines = record_pending(root, langs)
         print("\n".join(lines) if lines else "nothing to record")
         return 0
     content = root / "content"
@@ -777,17 +791,17 @@ def main(argv=None) -> int:
                     print(f"{_shown(f, root)}: {wrong}", file=sys.stderr)
                     return 2
                 try:
-                    count = mark_data_done(f, root)
+                    count = mark_data_done(f, root, langs)
                 except KbError as exc:
                     print(exc.report(), file=sys.stderr)
                     return 1
                 print(f"{_shown(f, root)}: {count} English texts recorded as up to date")
             else:
-                wrong = _not_a_translation(f, content)
+                wrong = _not_a_translation(f, content, langs)
                 if wrong:
                     print(f"{_shown(f, root)}: {wrong}", file=sys.stderr)
                     return 2
-                print(f"{_shown(f, root)}: {KEY} {mark_done(f, content)}")
+                print(f"{_shown(f, root)}: {KEY} {mark_done(f, content, langs.source)}")
         return 0
     from .data import load_data
     from .problems import KbError
@@ -797,8 +811,8 @@ def main(argv=None) -> int:
     except KbError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    statuses = page_statuses(content) + data_statuses(data, root, translated=True)
-    print("\n".join(report_lines(statuses, args.all)))
+    statuses = page_statuses(content, langs) + data_statuses(data, root, langs, translated=True)
+    print("\n".join(report_lines(statuses, content, langs.source, args.all)))
     pending = [s for s in statuses if s.state != "translated"]
     return 1 if args.strict and pending else 0
 
