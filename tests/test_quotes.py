@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from conftest import ROOT, copy_project
 from kb.languages import read as read_languages
 from kb.quotes import (Source, check_data, check_text, check_tree, load_sources, normalise, quotations, site_words,

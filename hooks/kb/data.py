@@ -414,10 +414,10 @@ def reference_fields(root: Path, name: str, target: str) -> tuple[str, ...]:
     found = []
     for node, where in lists:
         items, where = resolve(node.get("items"), where)
-        for field, prop in (items.get("properties") or {}).items():
+        for key, prop in (items.get("properties") or {}).items():
             prop, at = resolve(prop, where)
             if target in (prop.get("x-ref"), resolve(prop.get("items"), at)[0].get("x-ref")):
-                found.append(field)
+                found.append(key)
     return tuple(dict.fromkeys(found))
 
 
