@@ -99,7 +99,7 @@ def git_snapshot(project: Path) -> None:
 def stock_project(project: Path, frozen: Path, target: Path) -> Path:
     """The same content for MkDocs, Material and mkdocs-static-i18n alone: every page's final
     Markdown, every generated file and the full navigation (written by a build with
-    KB_BENCH_FREEZE, hooks/kb/freeze.py), and mkdocs.yml without our hooks and our theme
+    bench/freeze.py, a hook only the benchmark adds), and mkdocs.yml without our hooks and our theme
     overrides, with Material's search plugin (a stock site's search; ours is Pagefind's,
     indexed in our build's time)."""
     shutil.copytree(project, target, ignore=shutil.ignore_patterns(".git", ".cache", "__pycache__"))
