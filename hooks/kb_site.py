@@ -71,6 +71,9 @@ class Build:
         self.abbreviations: dict[str, str] = {}  # language -> the glossary's abbreviations, added to every page
         self.theme_files: dict[str, list[str]] = {}  # folder of an installed theme -> its files
         self.site = Path(config.site_dir)  # the site's folder (each language's build writes under it)
+        # the output gate's view of this build (kb/gate.py), from the languages read once (pipeline.Settings),
+        # not from mkdocs.yml again at each page the preview writes
+        self.gate = gate.Site(self.site, root, config.site_url, tuple(map(str, config.theme.dirs)), settings.langs.all)
         self.indexer: search.Indexing | None = None  # the search index, fed each page as it is built
         # the sections printed as one document each (kb/printing.py), by language: the plugin's
         # nested builds of the other languages end before the source language's on_post_build
@@ -417,7 +420,7 @@ def page_output(b: Build, output: str, page, config) -> str:
     elif b.command == "serve":  # the preview: the page's problems on the page
         output = preview.show_problems(output, b.problems, display, b.data_broken, _preview_heading(b, lang))
     if b.command == "serve":  # the preview serves each page as it writes it: through the gate first
-        found = gate.page_problems(gate.site_of(b.site, b.root, config), page.file.dest_uri, output)
+        found = gate.page_problems(b.gate, page.file.dest_uri, output)
         if found:
             output = safety.problem_page(page.file.src_uri, [str(p) for p in found])
     if b.preview.urls is not None:  # the preview's first pass: no print page, no index
@@ -494,7 +497,7 @@ def gate_site(b: Build, config) -> None:
     """The whole site is built: verify every file of it (kb/gate.py). A build's failure leaves nothing
     to publish; the preview says what it found."""
     refused: set[str] = set()
-    found = gate.verify(gate.site_of(b.site, b.root, config), refused)
+    found = gate.verify(b.gate, refused)
     if not found:
         return
     if b.command == "serve":

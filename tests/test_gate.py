@@ -339,7 +339,7 @@ def test_the_preview_reports_what_the_gate_refuses_and_a_build_fails_leaving_not
     original = page.read_text(encoding="utf-8")
     page.write_text(original.replace("<article", "<base href=//x><article", 1))
     hook_config = _hook_config(config, staged.folder)
-    build = SimpleNamespace(site=staged.folder, root=ROOT, command="serve")  # what kb_site.gate_site reads
+    build = SimpleNamespace(site=staged.folder, gate=staged, command="serve")  # what kb_site.gate_site reads
     with caplog.at_level("WARNING", logger="mkdocs.hooks.kb"):
         kb_site.gate_site(build, hook_config)
     said = "output gate: site/en/about/index.html: a <base> element is not allowed"
