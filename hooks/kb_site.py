@@ -33,6 +33,7 @@ from kb import (
     kinds,
     links,
     pagecache,
+    pages,
     pipeline,
     preview,
     printing,
@@ -138,7 +139,7 @@ def add_files(b: Build, files, config) -> None:
     for page in made:
         file = i18n.add_generated_page(files, config, page.path, page.markdown)
         b.generated[file.src_uri] = (file, page)
-    for decl in _listings_to_place(b):  # place_in_nav places them
+    for decl in pages.listings_to_place(b.data):  # place_in_nav places them
         listing = files.get_file_from_path(f"{lang}/{decl.follows}")
         if listing is not None:
             listing.inclusion = InclusionLevel.NOT_IN_NAV
@@ -195,7 +196,7 @@ def place_in_nav(b: Build, nav, config, files) -> None:
     """Put each listing page that mkdocs.yml's nav leaves out after the page its kind names,
     then each generated page right after the page that lists its records."""
     lang = i18n.language(config)
-    for decl in _listings_to_place(b):
+    for decl in pages.listings_to_place(b.data):
         listing = files.get_file_from_path(f"{lang}/{decl.follows}")
         if listing is not None and listing.page is not None and listing.page not in nav.pages:
             _insert_after(nav, f"{lang}/{decl.listing_follows}", [listing.page])
@@ -231,11 +232,6 @@ def _pages_under(section):
             yield child
         elif child.is_section:
             yield from _pages_under(child)
-
-
-def _listings_to_place(b: Build):
-    """The per-record pages of kinds whose listing page goes in the navigation by declaration."""
-    return [k.pages for k in kinds.kinds(b.data) if k.pages and k.pages.listing_follows]
 
 
 def _insert_after(nav, src_uri: str, new_pages: list[Page]) -> None:

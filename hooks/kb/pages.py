@@ -100,10 +100,15 @@ def generated_pages(ctx: Context) -> list[GeneratedPage]:
     return pages
 
 
+def listings_to_place(data) -> list:
+    """The per-record pages' declarations of the kinds that place their listing page in the navigation
+    themselves (`listing_follows:`): the build places them (kb_site), `make check` accepts them."""
+    return [k.pages for k in kinds.kinds(data) if k.pages and k.pages.listing_follows]
+
+
 def placed_listings(data) -> set[str]:
-    """The listing pages the kinds place in the navigation themselves (`listing_follows:`), which
-    mkdocs.yml's `nav` need not list."""
-    return {k.pages.follows for k in kinds.kinds(data) if k.pages and k.pages.listing_follows}
+    """The listing pages the kinds place in the navigation themselves, which mkdocs.yml's `nav` need not list."""
+    return {decl.follows for decl in listings_to_place(data)}
 
 
 # The longest part of an address (bytes; file systems allow 255, and a folder or `index.html` is added).
