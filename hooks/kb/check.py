@@ -192,13 +192,8 @@ def translation_problems(root: Path, data, langs=None) -> tuple[list[Problem], l
             if s.state == "missing" and s.path.endswith(".json"):  # a schema's description
                 message = f"no English text yet: add `\"{s.lang}\": \"…\"` beside `\"{langs.source}\"`"
             elif s.state == "missing":
-                message = f"no English text yet (the site shows the French one): add `{s.lang}: \"…\"` beside `fr:`"
-            elif s.before is None:
-                message = (
-                    "this English text was never recorded as up to date with its French text: check it, "
-                    + record.format(file=s.path)
-                )
-            else:
+                message = f"no English text yet (the site shows the French one): add `{s.lang}: \"…\"` beside `{langs.source}:`"
+            else:  # outdated: only a text whose recorded French differs from the French now (kb.translations)
                 message = (
                     f"{OUTDATED} was written: update the English text if needed (make translations shows "
                     "the change), " + record.format(file=s.path)
