@@ -157,7 +157,7 @@ def pages(site: Path, lang: str) -> set[str]:
 
 # Browser tests (test_browser.py, test_search.py): the built site served on localhost, Chromium.
 
-CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium-headless-shell")  # the Makefile's CHROMIUM
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -220,7 +220,7 @@ def browser():
 
     assert os.path.exists(CHROMIUM), (
         f"Chromium is needed for the browser tests and is not at {CHROMIUM}: "
-        "install Debian's package `chromium` (make test does it as root) or set KB_CHROMIUM"
+        "install Debian's package `chromium-headless-shell` (make test does it as root) or set KB_CHROMIUM"
     )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
