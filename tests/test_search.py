@@ -70,6 +70,47 @@ def open_search(page, base, lang, path="about/"):
     page.locator(BOX).click()
 
 
+EMPTIED = """() => document.querySelector('.md-search__input').value === ''
+    && document.querySelector('.md-search-result__list').childElementCount === 0
+    && document.querySelector('.md-search-result__list').getAttribute('aria-busy') !== 'true'
+    && document.querySelector('.kb-search-suggestion').textContent === ''"""
+
+
+@pytest.fixture(scope="session")
+def _search_tabs(browser):
+    made: dict = {}
+    yield made
+    for page in made.values():
+        page.context.close()
+
+
+@pytest.fixture
+def search(_search_tabs, browser, base_url):
+    """`search(lang)`: this test process's desktop tab of `lang`'s about page, the search open and
+    its box emptied, as a reader empties it for a next search. The tab and its loaded search are
+    kept from test to test, since loading the page and starting Pagefind cost more than most
+    searches; a first search on a page just opened is what the tests that open their own test."""
+
+    def ready(lang):
+        page = _search_tabs.get(lang)
+        if page is None or page.is_closed():
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            _search_tabs[lang] = page
+        if urlsplit(page.url).path != urlsplit(url_of(base_url, lang, "about/")).path or not page.locator("#__search").is_checked():
+            open_search(page, base_url, lang)
+        else:
+            page.locator(BOX).fill("")
+        page.wait_for_function(EMPTIED)
+        expect(page.locator(BOX)).to_be_focused()
+        return page
+
+    yield ready
+    for page in _search_tabs.values():
+        for other in page.context.pages:
+            if other is not page:
+                other.close()
+
+
 def settled(page, text):
     """Wait until the results for `text` (the box's whole value) are shown; return the pages, in order."""
     page.wait_for_function(
@@ -95,9 +136,9 @@ def in_language(lang, path):
 @pytest.mark.parametrize(
     "lang, query, expected, prefixes_from", [(lang, *row) for lang in LANGS for row in QUERIES[lang]]
 )
-def test_readers_queries_typed_key_by_key(page, base_url, lang, query, expected, prefixes_from):
+def test_readers_queries_typed_key_by_key(search, lang, query, expected, prefixes_from):
     failures = []
-    open_search(page, base_url, lang)
+    page = search(lang)
     for i, key in enumerate(query, start=1):
         page.keyboard.type(key)
         if prefixes_from and prefixes_from <= i < len(query):
@@ -117,13 +158,13 @@ def test_readers_queries_typed_key_by_key(page, base_url, lang, query, expected,
     "elided, word",
     [("l'égalité", "égalité"), ("l’égalité", "égalité"), ("L’Alliance", "Alliance"), ("d'action", "action")],
 )
-def test_a_french_elision_finds_what_the_word_finds(page, base_url, elided, word):
+def test_a_french_elision_finds_what_the_word_finds(search, elided, word):
     # « l’égalité » is searched as « égalité » (mkdocs.yml, extra.kb.search_elisions), whichever
     # apostrophe: not led by the pages that happen to hold the elided form most often
-    open_search(page, base_url, "fr")
+    page = search("fr")
     page.keyboard.type(word)
     alone = settled(page, word)
-    open_search(page, base_url, "fr")
+    page = search("fr")
     page.keyboard.type(elided)
     assert settled(page, elided) == alone and alone
 
@@ -132,18 +173,18 @@ def test_a_french_elision_finds_what_the_word_finds(page, base_url, elided, word
     ("fr", "travailleuses domestiques", "/social-movements/domestic-workers/"),
     ("en", "domestic workers", "/en/social-movements/domestic-workers/"),
 ])
-def test_text_entered_without_key_events_searches_too(page, base_url, lang, query, expected):
+def test_text_entered_without_key_events_searches_too(search, lang, query, expected):
     # pasting, dictation and some phone keyboards change the text without key events
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.locator(BOX).fill(query)
     assert expected in settled(page, query)[:5]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_results_are_of_the_readers_language_only(page, base_url, site, lang):
+def test_results_are_of_the_readers_language_only(search, site, lang):
     # words common to both languages' pages: "MenEngage", "CARE", "2017"
     for query in ("MenEngage", "CARE", "2017"):
-        open_search(page, base_url, lang)
+        page = search(lang)
         page.keyboard.type(query)
         results = settled(page, query)
         assert results, f"{lang}: no result for {query!r}"
@@ -155,17 +196,17 @@ def test_results_are_of_the_readers_language_only(page, base_url, site, lang):
 
 
 @pytest.mark.parametrize("lang, query", [("fr", "genre"), ("en", "gender")])
-def test_the_citation_block_is_not_searched(page, base_url, lang, query):
+def test_the_citation_block_is_not_searched(search, lang, query):
     """"Cite this page" repeats the site's name (« … justice de genre », "… gender justice")
     and "BibTeX" on every page: neither may make every page a result, nor show a page's
     citation as a result."""
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(query)
     assert settled(page, query)
     links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
     assert not [link for link in links if "#kb-cite" in link], links
     # a word of the citation alone: it matched every page (Pagefind may still find a near word)
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type("bibtex")
     assert len(settled(page, "bibtex")) < 5
 
@@ -174,8 +215,8 @@ def test_the_citation_block_is_not_searched(page, base_url, lang, query):
     ("fr", "redevabilité", ["redevabilité"]),
     ("en", "domestic workers", ["domestic", "workers"]),
 ])
-def test_results_show_title_and_excerpt_with_the_words_marked(page, base_url, lang, query, words):
-    open_search(page, base_url, lang)
+def test_results_show_title_and_excerpt_with_the_words_marked(search, lang, query, words):
+    page = search(lang)
     page.keyboard.type(query)
     settled(page, query)
     first = page.locator(".md-search-result__item").first
@@ -363,17 +404,17 @@ SUGGESTION = ".kb-search-suggestion"
 
 
 @pytest.mark.parametrize("lang, typed, offered, expected", TYPOS)
-def test_a_typing_mistake_finds_the_page_and_offers_the_words(page, base_url, lang, typed, offered, expected):
+def test_a_typing_mistake_finds_the_page_and_offers_the_words(search, lang, typed, offered, expected):
     """A wrong, missing, extra or swapped letter, early in a word too: the pages of the nearest
     words of the site come first, and "did you mean…" offers them; the offer searches them."""
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(typed)
     results = settled(page, typed)
     words = page.locator(f"{SUGGESTION} button")
     expect(words).to_have_text(offered)
     assert (("Vouliez-vous dire" in page.locator(SUGGESTION).inner_text()) == (lang == "fr"))
     # the words typed correctly find the same first page
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(offered)
     right = settled(page, offered)
     assert results[0] == right[0], (results[:5], right[:5])
@@ -381,7 +422,7 @@ def test_a_typing_mistake_finds_the_page_and_offers_the_words(page, base_url, la
         assert expected in results[:5], results[:5]
     assert page.locator(SUGGESTION).inner_text() == "", "a right query is offered other words"
     # the offer, pressed with the keyboard, searches the words offered
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(typed)
     settled(page, typed)
     words.focus()
@@ -403,12 +444,12 @@ ALIASES = [
 
 
 @pytest.mark.parametrize("lang, typed, name", ALIASES)
-def test_other_names_of_the_sites_words_find_its_pages(page, base_url, lang, typed, name):
+def test_other_names_of_the_sites_words_find_its_pages(search, lang, typed, name):
     """What the site's name finds first is among the first pages of the other name."""
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(name)
     named = settled(page, name)
-    open_search(page, base_url, lang)
+    page = search(lang)
     page.keyboard.type(typed)
     results = settled(page, typed)
     assert named[0] in results[:5], (results[:5], named[:5])
