@@ -98,6 +98,8 @@ def built_site() -> tuple[Path, int, str]:
         if not log.exists():
             result = _build(ROOT, out, MKDOCS)
             if result.returncode == 0 and (ROOT / ".cache").is_dir():
+                # and make check's (each page's HTML check), as on an editor's machine that ran both
+                subprocess.run([sys.executable, "-m", "kb.check"], cwd=ROOT / "hooks", capture_output=True)
                 # what copies of the project start from (never written again)
                 shutil.copytree(ROOT / ".cache", shared / "cache", ignore=shutil.ignore_patterns("*.tmp"))
             log.write_text(f"{result.returncode}\n{result.stdout}\n{result.stderr}", encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 
@@ -42,6 +43,27 @@ def test_make_check_passes_on_the_repository():
     result = subprocess.run(["make", "-s", "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert ": 0 problem(s), 0 note(s)" in result.stdout
+
+
+def test_a_page_checked_from_the_cache_reports_its_problems_again(tmp_path):
+    """`make check` remembers each page's HTML check (.cache/checked/, pipeline.convert_and_check): a run
+    that takes a page's result from it reports the same problems as a run that converts every page."""
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / ".cache" / "checked", ignore_errors=True)
+    page = project / "content" / "en" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<iframe src="https://example.org/"></iframe>\n', encoding="utf-8")
+    first = check(project)
+    assert first.returncode == 1 and "<iframe> element is not allowed" in first.stdout, first.stdout + first.stderr
+    assert list((project / ".cache" / "checked").rglob("*.json"))
+    again = check(project)
+    uncached = subprocess.run([sys.executable, "-m", "kb.check", "--no-cache"], cwd=project / "hooks",
+                              capture_output=True, text=True)
+    problems = [line for line in first.stdout.splitlines() if not line.startswith("checked files")]
+    assert [line for line in again.stdout.splitlines() if not line.startswith("checked files")] == problems
+    assert [line for line in uncached.stdout.splitlines() if not line.startswith("checked files")] == problems
+    # the page mended: no problem is left from what was remembered
+    page.write_text(page.read_text(encoding="utf-8").replace('<iframe src="https://example.org/"></iframe>', ""), encoding="utf-8")
+    assert check(project).returncode == 0
 
 
 def test_every_problem_at_once_with_annotations(tmp_path):

@@ -18,7 +18,7 @@ def check(project, **env):
     environ = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
     environ.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "kb.check", "--no-cache"],
+        [sys.executable, "-m", "kb.check"],
         cwd=project / "hooks",
         capture_output=True,
         text=True,

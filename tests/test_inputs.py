@@ -122,7 +122,7 @@ def spoil(project: Path) -> tuple[list[str], list[str]]:
 
 def check(project: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kb.check", "--no-cache"], cwd=project / "hooks", capture_output=True, text=True
+        [sys.executable, "-m", "kb.check"], cwd=project / "hooks", capture_output=True, text=True
     )
 
 

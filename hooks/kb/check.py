@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import causes, datapackage, fileformat, gitdates, links, pipeline, quotes, render, translations, typography, urls
+from . import causes, datapackage, fileformat, gitdates, links, pagecache, pipeline, quotes, render, translations, typography, urls
 from .figures import written_out
 from .pages import placed_listings
 from .languages import PROJECT, project
@@ -49,15 +49,17 @@ class Found:
 
 
 def check_pages(settings: pipeline.Settings, start: pipeline.Start, expanded: dict | None = None,
-                unreadable: set[str] | None = None) -> list[Problem]:
+                unreadable: set[str] | None = None, cache: bool = False) -> list[Problem]:
     """The problems of every page the build renders, as the build finds them (kb/pipeline.py). With
     broken data, a page whose directives fail on it is left to the data's own problems. `expanded`, if
     given, receives each page as rendered, for the links' check: (lang, path) -> (display, Markdown,
     lines before it). `unreadable` receives the pages whose file could not be read (their path under
-    content/, as the build names them)."""
+    content/, as the build names them). With `cache`, each page's HTML check is remembered in
+    .cache/checked/ by everything it depends on (pipeline.convert_and_check)."""
     root, langs = settings.root, settings.langs
     content = root / "content"
     md = pipeline.site_markdown(root)
+    checked = pagecache.PageCache(root / ".cache" / "checked") if cache else None
     abbreviations: dict[str, str] = {}
     today = gitdates.build_date()
 
@@ -87,7 +89,7 @@ def check_pages(settings: pipeline.Settings, start: pipeline.Start, expanded: di
         done = pipeline.expand(body, ctx, meta.get("sources"), today, start.broken, bool(found), abbreviated, notice)
         problems = found + done.problems
         if not done.unsafe:
-            problems += pipeline.convert_and_check(md, done.markdown, markdown, display, start.broken)
+            problems += pipeline.convert_and_check(md, done.markdown, markdown, display, start.broken, checked)
         if expanded is not None:
             expanded[(lang, rel)] = (display, done.markdown, offset)
         return problems
@@ -267,7 +269,7 @@ def run_checks(root: Path = ROOT, cache: bool = True) -> Found:
     checked = None if start.broken else start.data
     expanded: dict = {}
     unreadable: set[str] = set()
-    pages = timed("pages", lambda: check_pages(settings, start, expanded, unreadable))
+    pages = timed("pages", lambda: check_pages(settings, start, expanded, unreadable, cache))
     # with broken data, pages are missing: their links would only repeat it (pipeline.finish leaves them
     # out, as the build does); the navigation is still checked
     pages += timed("links", lambda: link_problems(settings, start, expanded))
@@ -292,7 +294,7 @@ def _listing(problems: list[Problem], one: str, many: str) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="check", description="Check data, pages and translations; build nothing.")
-    parser.add_argument("--no-cache", action="store_true", help="validate the data again even if it is unchanged")
+    parser.add_argument("--no-cache", action="store_true", help="validate the data and check the pages' HTML again even if they are unchanged")
     args = parser.parse_args(argv)
     from .languages import config_problems
 

@@ -250,9 +250,15 @@ def html_problems(found: list[tuple[str, str]], source: str, display: str, broke
 
 
 def site_markdown(root: Path):
-    """Markdown with the extensions of mkdocs.yml, as the build converts pages (`make check`'s HTML check)."""
+    """Markdown with the extensions of mkdocs.yml, as the build converts pages (`make check`'s HTML
+    check); `kb_key` names everything a conversion's result depends on besides the page's Markdown
+    (kb.pagecache: the extensions, their settings, the libraries' versions; the HTML check's code)."""
+    import hashlib
+
     import markdown
     from mkdocs.utils import yaml_load
+
+    from . import pagecache, safety
 
     with open(root / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
@@ -262,19 +268,31 @@ def site_markdown(root: Path):
         names.append(name)
         if options:
             configs[name] = options
-    return markdown.Markdown(extensions=names, extension_configs=configs)
+    md = markdown.Markdown(extensions=names, extension_configs=configs)
+    checker = hashlib.sha256(Path(safety.__file__).read_bytes()).hexdigest()
+    md.kb_key = pagecache.settings_key(names, configs, {"for": "make check's HTML check", "safety": checker})
+    return md
 
 
-def convert_and_check(md, markdown_text: str, source: str, display: str, broken: bool) -> list[Problem]:
-    """`make check`'s conversion of a page's final Markdown, then the build's HTML check of it."""
-    from . import safety
+def convert_and_check(md, markdown_text: str, source: str, display: str, broken: bool, cache=None) -> list[Problem]:
+    """`make check`'s conversion of a page's final Markdown, then the build's HTML check of it. With
+    `cache` (a kb.pagecache.PageCache), what the HTML check found is remembered by everything it
+    depends on (the Markdown, `md.kb_key`): an unchanged page is not converted again."""
+    from . import pagecache, safety
 
+    key = pagecache.page_key(md.kb_key, "", markdown_text, "", "") if cache is not None else ""
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None:
+        return html_problems([tuple(found) for found in entry["unsafe"]], source, display, broken)
     md.reset()
     try:
         html = md.convert(markdown_text)
     except RecursionError:
         return [Problem(display, None, "", NESTED)]
-    return html_problems(safety.check_html(html), source, display, broken)
+    unsafe = safety.check_html(html)
+    if cache is not None:
+        cache.put(key, {"unsafe": unsafe})
+    return html_problems(unsafe, source, display, broken)
 
 
 def finish(problems: list[Problem], broken: bool, unreadable: set[str] = frozenset()) -> list[Problem]:
