@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import logging
 import os
 import re
@@ -177,7 +176,7 @@ def sandbox(env, root: Path):
 # --- the pages -----------------------------------------------------------------------------------
 
 # the safety check of the HTML (on_page_content) is kept in the page cache: its code is part of the key
-SAFETY_CODE = {"safety": hashlib.sha256(Path(safety.__file__).read_bytes()).hexdigest()}
+SAFETY_CODE = {"safety": safety.code()}
 
 
 def render_cached(build, page, config, files) -> None:

@@ -253,8 +253,6 @@ def site_markdown(root: Path):
     """Markdown with the extensions of mkdocs.yml, as the build converts pages (`make check`'s HTML
     check); `kb_key` names everything a conversion's result depends on besides the page's Markdown
     (kb.pagecache: the extensions, their settings, the libraries' versions; the HTML check's code)."""
-    import hashlib
-
     import markdown
     from mkdocs.utils import yaml_load
 
@@ -269,8 +267,7 @@ def site_markdown(root: Path):
         if options:
             configs[name] = options
     md = markdown.Markdown(extensions=names, extension_configs=configs)
-    checker = hashlib.sha256(Path(safety.__file__).read_bytes()).hexdigest()
-    md.kb_key = pagecache.settings_key(names, configs, {"for": "make check's HTML check", "safety": checker})
+    md.kb_key = pagecache.settings_key(names, configs, {"for": "make check's HTML check", "safety": safety.code()})
     return md
 
 
@@ -280,10 +277,11 @@ def convert_and_check(md, markdown_text: str, source: str, display: str, broken:
     depends on (the Markdown, `md.kb_key`): an unchanged page is not converted again."""
     from . import pagecache, safety
 
-    key = pagecache.page_key(md.kb_key, "", markdown_text, "", "") if cache is not None else ""
-    entry = cache.get(key) if cache is not None else None
-    if entry is not None:
-        return html_problems([tuple(found) for found in entry["unsafe"]], source, display, broken)
+    if cache is not None:
+        key = pagecache.page_key(md.kb_key, "", markdown_text, "", "")
+        entry = cache.get(key)
+        if entry is not None:
+            return html_problems([tuple(found) for found in entry["unsafe"]], source, display, broken)
     md.reset()
     try:
         html = md.convert(markdown_text)

@@ -34,6 +34,14 @@ from urllib.parse import urlsplit
 
 from .languages import PROJECT  # the repository's own folders (overrides/): where the code is, not configuration
 
+
+@cache
+def code() -> str:
+    """A hash of this module's source: part of the key of every cached HTML check (the build's page
+    cache, `make check`'s), so that a change of the check checks every page again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 # --- URLs ---------------------------------------------------------------------
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
