@@ -43,17 +43,19 @@ check: $(STAMP)
 CHROMIUM ?= /usr/bin/chromium-headless-shell
 CHROMIUM_PACKAGE ?= chromium-headless-shell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-$(CHROMIUM):
-	@echo "Installing Debian's $(CHROMIUM_PACKAGE) for the browser tests"
+# $(call install,package,what for): a Debian package, as root or with sudo
+define install
+	@echo "Installing Debian's $(1) for $(2)"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(CHROMIUM_PACKAGE)
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(1)
+endef
+$(CHROMIUM):
+	$(call install,$(CHROMIUM_PACKAGE),the browser tests)
 
 # The benchmark measures what readers' browsers do (Lighthouse among it): the whole browser
 BENCH_CHROMIUM ?= /usr/bin/chromium
 $(BENCH_CHROMIUM):
-	@echo "Installing Debian's chromium for the benchmark"
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	$(call install,chromium,the benchmark)
 
 ## test: every test (unit, whole build, browser), in one process per core (pytest-xdist; tests/conftest.py)
 TEST_PROCESSES ?= auto

@@ -50,7 +50,7 @@ def add_kind(project: Path) -> set[Path]:
 
 
 def check(project: Path) -> subprocess.CompletedProcess:
-    """`make check` in `project`, as CI runs it (without its cache)."""
+    """`make check` in `project`, as an editor or CI runs it."""
     return subprocess.run(
         [sys.executable, "-m", "kb.check"], cwd=project / "hooks", capture_output=True, text=True
     )
